@@ -1,0 +1,139 @@
+from django.apps import apps
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
+
+from cycle_portal.translation_admin import TranslationStatusAdmin
+
+from .models import (
+    Cycle,
+    Event,
+    EventOrganiser,
+    Organisation,
+    Programme,
+    Session,
+    SessionSpeaker,
+    Speaker,
+)
+
+
+@admin.register(Cycle)
+class CycleAdmin(TranslationStatusAdmin):
+    list_display = ["name", "slug", "translation_status"]
+    search_fields = ["name_fr", "name_en"]
+    prepopulated_fields = {"slug": ["name_fr"]}
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(TranslationStatusAdmin):
+    list_display = ["name", "slug", "translation_status"]
+    search_fields = ["name_fr", "name_en"]
+    prepopulated_fields = {"slug": ["name_fr"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TranslationStatusAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "kind",
+        "country",
+        "francophonie_status",
+        "translation_status",
+    ]
+    list_filter = ["kind", "francophonie_status"]
+    search_fields = ["name_fr", "name_en", "acronym_fr", "acronym_en"]
+    prepopulated_fields = {"slug": ["name_fr"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(TranslationStatusAdmin):
+    list_display = ["name", "position", "affiliation", "translation_status"]
+    list_select_related = ["affiliation"]
+    search_fields = ["name", "position_fr", "position_en"]
+    autocomplete_fields = ["affiliation"]
+
+
+class EventOrganiserInline(admin.TabularInline):
+    model = EventOrganiser
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class SessionInline(TranslationStackedInline):
+    model = Session
+    extra = 0
+    fields = ["title", "start", "end", "room", "capacity", "order"]
+    show_change_link = True
+
+
+class FindingInline(TranslationStackedInline):
+    """The meeting's findings, edited with it; the model lives in the themes app."""
+
+    # Looked up by app label (admin modules load once every app is ready):
+    # events does not import themes.
+    model = apps.get_model("themes", "Finding")
+    extra = 0
+    fields = ["kind", "sector", "title", "text", "themes", "chatham_house", "featured", "order"]
+    autocomplete_fields = ["themes"]
+    show_change_link = True
+
+
+@admin.register(Event)
+class EventAdmin(TranslationStatusAdmin):
+    list_display = [
+        "title",
+        "start",
+        "city",
+        "status",
+        "registration_mode",
+        "is_example",
+        "translation_status",
+    ]
+    list_filter = ["status", "registration_mode", "format", "cycle", "is_example", "themes"]
+    list_select_related = ["cycle"]
+    search_fields = ["title_fr", "title_en", "city_fr", "city_en", "summary_fr", "summary_en"]
+    date_hierarchy = "start"
+    prepopulated_fields = {"slug": ["title_fr"]}
+    autocomplete_fields = ["programmes", "themes"]
+    inlines = [EventOrganiserInline, SessionInline, FindingInline]
+    fieldsets = [
+        (None, {"fields": ["cycle", "title", "slug", "status", "is_example"]}),
+        (
+            _("When and where"),
+            {"fields": ["start", "end", "timezone", "format", "venue", "city", "country"]},
+        ),
+        (_("Content"), {"fields": ["summary", "description", "programmes", "themes"]}),
+        (
+            _("Participation"),
+            {
+                "fields": [
+                    "registration_mode",
+                    "reported_participants",
+                    "reported_participants_is_minimum",
+                ]
+            },
+        ),
+    ]
+
+
+class SessionSpeakerInline(admin.TabularInline):
+    model = SessionSpeaker
+    extra = 0
+    autocomplete_fields = ["speaker"]
+
+
+@admin.register(Session)
+class SessionAdmin(TranslationStatusAdmin):
+    list_display = ["title", "event", "start", "end", "room", "capacity", "translation_status"]
+    list_filter = ["event"]
+    list_select_related = ["event"]
+    search_fields = ["title_fr", "title_en", "event__title_fr", "event__title_en"]
+    date_hierarchy = "start"
+    autocomplete_fields = ["event"]
+    inlines = [SessionSpeakerInline]
+
+    def view_on_site(self, obj):
+        return obj.event.get_absolute_url()

@@ -1,0 +1,477 @@
+"""The meetings of the cycle: who organises them, when and where, and their programme."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone."),
+            code="invalid_timezone",
+            params={"value": value},
+        )
+
+
+class Cycle(models.Model):
+    """A series of meetings, such as the cycle on peace, stability and disarmament."""
+
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting cycle")
+        verbose_name_plural = _("meeting cycles")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A body that organises meetings or that people and speakers belong to."""
+
+    class Kind(models.TextChoices):
+        INTERNATIONAL = "international", _("International organisation")
+        STATE = "state", _("State (permanent mission or delegation)")
+        UNITED_NATIONS = "un", _("United Nations body")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        ACADEMIA = "academia", _("Academia")
+        PRIVATE = "private", _("Private sector")
+        MEDIA = "media", _("Media")
+
+    class FrancophonieStatus(models.TextChoices):
+        MEMBER = "member", _("Member State")
+        ASSOCIATE = "associate", _("Associate member")
+        OBSERVER = "observer", _("Observer")
+        NONE = "none", _("Not a member of the Francophonie")
+
+    name = models.CharField(_("name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = CountryField(_("country"), blank=True)
+    francophonie_status = models.CharField(
+        _("status in the Francophonie"),
+        max_length=20,
+        choices=FrancophonieStatus.choices,
+        blank=True,
+        help_text=_("Only for a State: its status in the Francophonie."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="state") & ~Q(francophonie_status=""))
+                | (~Q(kind="state") & Q(francophonie_status="")),
+                name="organisation_francophonie_status_only_for_states",
+                violation_error_message=_(
+                    "A State records its status in the Francophonie; other organisations do not."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.STATE and not self.francophonie_status:
+            raise ValidationError(
+                {"francophonie_status": _("Give the status in the Francophonie of this State.")},
+                code="status_required",
+            )
+        if self.kind != self.Kind.STATE and self.francophonie_status:
+            raise ValidationError(
+                {"francophonie_status": _("Only a State has a status in the Francophonie.")},
+                code="status_not_allowed",
+            )
+
+
+class Programme(models.Model):
+    """An OIF strategic project that meetings belong to."""
+
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("strategic project")
+        verbose_name_plural = _("strategic projects")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        """Meetings the public may see: published ones, and cancelled ones with their notice."""
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+    def upcoming(self, now=None):
+        return self.filter(end__gte=now or timezone.now()).order_by("start")
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now()).order_by("-start")
+
+    def with_listing(self):
+        """What a meeting card shows: its cycle, organisers and themes."""
+        return self.select_related("cycle").prefetch_related(
+            Prefetch(
+                "event_organisers",
+                queryset=EventOrganiser.objects.select_related("organisation"),
+            ),
+            "themes",
+        )
+
+    def with_programme(self):
+        """What the meeting page shows: the listing, strategic projects, sessions and speakers."""
+        return self.with_listing().prefetch_related(
+            "programmes",
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.prefetch_related(
+                    Prefetch(
+                        "session_speakers",
+                        queryset=SessionSpeaker.objects.select_related("speaker__affiliation"),
+                    )
+                ),
+            ),
+        )
+
+
+class Event(models.Model):
+    """One meeting of a cycle."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class RegistrationMode(models.TextChoices):
+        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Open")
+        APPROVAL = "approval", _("Open, with approval by staff")
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="events", verbose_name=_("cycle")
+    )
+    programmes = models.ManyToManyField(
+        Programme, blank=True, related_name="events", verbose_name=_("strategic projects")
+    )
+    themes = models.ManyToManyField(
+        "themes.Theme", blank=True, related_name="events", verbose_name=_("themes")
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="EventOrganiser",
+        related_name="events",
+        verbose_name=_("organisers"),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Zurich",
+        validators=[validate_timezone],
+        help_text=_("Time zone of the venue; times are shown in it."),
+    )
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = CountryField(_("country"), blank=True)
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    reported_participants = models.PositiveIntegerField(
+        _("reported participants"),
+        null=True,
+        blank=True,
+        help_text=_("Number of participants the meeting's report gives."),
+    )
+    reported_participants_is_minimum = models.BooleanField(
+        _("“more than” this number"),
+        default=False,
+        help_text=_("Tick when the report says “more than” the number."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    registration_mode = models.CharField(
+        _("registration"),
+        max_length=20,
+        choices=RegistrationMode.choices,
+        default=RegistrationMode.CLOSED,
+    )
+    is_example = models.BooleanField(
+        _("fictional example"),
+        default=False,
+        help_text=_("A demonstration meeting: labelled as an example wherever it shows."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="event_ends_after_it_starts",
+                violation_error_message=_("A meeting cannot end before it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError(
+                {"end": _("A meeting cannot end before it starts.")}, code="end_before_start"
+            )
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.tzinfo)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.tzinfo)
+
+    @property
+    def is_multi_day(self) -> bool:
+        return self.local_start.date() != self.local_end.date()
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.end >= timezone.now()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    def organisers_by_role(self) -> list["EventOrganiser"]:
+        """Organisers in display order; relies on the prefetch of `with_listing()`."""
+        return sorted(self.event_organisers.all(), key=lambda o: (o.role_rank, o.order))
+
+    def sorted_sessions(self) -> list["Session"]:
+        return sorted(self.sessions.all(), key=lambda s: (s.start, s.order))
+
+
+class EventOrganiser(models.Model):
+    """The part an organisation plays in a meeting."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead organiser")
+        CO_ORGANISER = "co_organiser", _("Co-organiser")
+        PARTNER = "partner", _("Partner")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="event_organisers", verbose_name=_("meeting")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="event_roles",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("organiser")
+        verbose_name_plural = _("organisers")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation"],
+                name="unique_organiser_per_event",
+                violation_error_message=_("This organisation is already an organiser."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def role_rank(self) -> int:
+        return list(self.Role.values).index(self.role)
+
+
+class Speaker(models.Model):
+    """A speaker's public profile. Never holds contact details."""
+
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    affiliation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speakers",
+        verbose_name=_("affiliation"),
+    )
+    biography = models.TextField(_("biography"), blank=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Session(models.Model):
+    """An item of a meeting's programme; participants register for sessions."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("meeting")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    room = models.CharField(_("room"), max_length=120, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Number of places; leave empty when there is no limit."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    speakers = models.ManyToManyField(
+        Speaker, through="SessionSpeaker", related_name="sessions", verbose_name=_("speakers")
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["start", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="session_ends_after_it_starts",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if not (self.start and self.end):
+            return
+        if self.end <= self.start:
+            raise ValidationError(
+                {"end": _("A session must end after it starts.")}, code="end_before_start"
+            )
+        # The database cannot compare with another table's row, so this rule lives here.
+        try:
+            event = self.event
+        except Event.DoesNotExist:
+            event = None
+        if event and event.start and event.end:
+            tz = event.tzinfo
+            first_day = timezone.localtime(event.start, tz).date()
+            last_day = timezone.localtime(event.end, tz).date()
+            if (
+                timezone.localtime(self.start, tz).date() < first_day
+                or timezone.localtime(self.end, tz).date() > last_day
+            ):
+                raise ValidationError(
+                    _("A session must take place within its meeting's days."),
+                    code="outside_event_days",
+                )
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.event.tzinfo)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.event.tzinfo)
+
+    def sorted_speakers(self) -> list["SessionSpeaker"]:
+        return sorted(self.session_speakers.all(), key=lambda s: (s.role_rank, s.order))
+
+
+class SessionSpeaker(models.Model):
+    """The part a speaker plays in a session."""
+
+    class Role(models.TextChoices):
+        MODERATOR = "moderator", _("Moderator")
+        SPEAKER = "speaker", _("Speaker")
+        RAPPORTEUR = "rapporteur", _("Rapporteur")
+
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="session_speakers",
+        verbose_name=_("session"),
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        on_delete=models.PROTECT,
+        related_name="session_roles",
+        verbose_name=_("speaker"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("session speaker")
+        verbose_name_plural = _("session speakers")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "speaker", "role"],
+                name="unique_speaker_role_per_session",
+                violation_error_message=_("This speaker already has this role in the session."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} ({self.get_role_display()})"
+
+    @property
+    def role_rank(self) -> int:
+        return list(self.Role.values).index(self.role)

@@ -1,0 +1,117 @@
+"""People who register for sessions, and their registrations. Private data."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Participant(models.Model):
+    """A person who registers. One row per e-mail address."""
+
+    class Category(models.TextChoices):
+        STATE = "state", _("State delegation")
+        INTERNATIONAL = "international", _("International organisation")
+        UNITED_NATIONS = "un", _("United Nations body")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        ACADEMIA = "academia", _("Academia")
+        PRIVATE = "private", _("Private sector")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other")
+
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    organisation_name = models.CharField(_("organisation"), max_length=255, blank=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
+    )
+    country = CountryField(_("country"), blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=5,
+        choices=[("fr", _("French")), ("en", _("English"))],
+        default="fr",
+    )
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"), max_length=20, blank=True
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="unique_participant_email",
+                violation_error_message=_("A participant with this e-mail address exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Registration(models.Model):
+    """A participant's place (or wish of a place) in a session."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending e-mail confirmation")
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Rejected")
+
+    ACTIVE_STATUSES = [
+        Status.PENDING,
+        Status.AWAITING_APPROVAL,
+        Status.CONFIRMED,
+        Status.WAITLISTED,
+    ]
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("participant"),
+    )
+    session = models.ForeignKey(
+        "events.Session",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("session"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(_("put on the waiting list"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "session"],
+                condition=Q(status__in=["pending", "awaiting_approval", "confirmed", "waitlisted"]),
+                name="unique_active_registration",
+                violation_error_message=_(
+                    "This participant already has an active registration for this session."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status", "waitlisted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} — {self.session}"

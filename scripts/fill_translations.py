@@ -1,0 +1,46 @@
+"""Fill the .po files: English strings are their own translation; French ones come from a table.
+
+Usage: python scripts/fill_translations.py TABLE.py
+TABLE.py defines FR = {msgid: msgstr, (msgid, plural_index): msgstr}. Entries not in the table
+are left as they are, so the completeness test shows what is still missing.
+"""
+
+import runpy
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fill_english(path: Path) -> None:
+    po = polib.pofile(str(path))
+    for entry in po:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        elif not entry.msgstr:
+            entry.msgstr = entry.msgid
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    po.save()
+
+
+def fill_french(path: Path, table: dict) -> None:
+    po = polib.pofile(str(path))
+    for entry in po:
+        if entry.msgid_plural:
+            forms = {i: table.get((entry.msgid, i)) for i in (0, 1)}
+            if all(forms.values()):
+                entry.msgstr_plural = forms
+        elif entry.msgid in table:
+            entry.msgstr = table[entry.msgid]
+        if "fuzzy" in entry.flags and (entry.msgstr or entry.msgid_plural):
+            entry.flags.remove("fuzzy")
+    po.save()
+
+
+if __name__ == "__main__":
+    table = runpy.run_path(sys.argv[1])["FR"] if len(sys.argv) > 1 else {}
+    fill_english(ROOT / "locale/en/LC_MESSAGES/django.po")
+    fill_french(ROOT / "locale/fr/LC_MESSAGES/django.po", table)

@@ -1,0 +1,17 @@
+import pytest
+from django.utils import translation
+
+from tests.factories import StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Each test starts in the site's default language, whatever the previous one did."""
+    with translation.override("fr"):
+        yield
+
+
+@pytest.fixture
+def staff_client(client, db):
+    client.force_login(StaffFactory())
+    return client

@@ -1,0 +1,132 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from events.models import Event, Organisation
+from participants.models import Registration
+from tests.factories import (
+    EventFactory,
+    EventOrganiserFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    RegistrationFactory,
+    SessionFactory,
+    geneva,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_database_refuses_a_session_that_ends_before_it_starts():
+    event = EventFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SessionFactory(event=event, start=geneva(2025, 4, 15, 11), end=geneva(2025, 4, 15, 10))
+
+
+def test_database_refuses_a_meeting_that_ends_before_it_starts():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EventFactory(start=geneva(2025, 4, 15, 11), end=geneva(2025, 4, 14, 10))
+
+
+def test_session_outside_its_meeting_days_is_refused_with_a_message():
+    event = EventFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 18))
+    session = SessionFactory.build(
+        event=event, start=geneva(2025, 4, 16, 9), end=geneva(2025, 4, 16, 10)
+    )
+
+    with pytest.raises(ValidationError) as error:
+        session.full_clean()
+
+    assert "les jours de sa rencontre" in str(error.value)
+
+
+def test_session_on_the_last_day_of_a_multi_day_meeting_is_accepted():
+    event = EventFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 16, 17))
+    session = SessionFactory.build(
+        event=event, start=geneva(2025, 4, 16, 14), end=geneva(2025, 4, 16, 15)
+    )
+
+    session.full_clean()
+
+
+def test_meeting_slugs_are_unique():
+    EventFactory(slug="rencontre")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EventFactory(slug="rencontre")
+
+
+def test_an_organisation_is_organiser_of_a_meeting_once():
+    link = EventOrganiserFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EventOrganiserFactory(event=link.event, organisation=link.organisation)
+
+
+def test_database_refuses_a_state_without_francophonie_status():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrganisationFactory(kind=Organisation.Kind.STATE, francophonie_status="")
+
+
+def test_database_refuses_a_francophonie_status_on_an_international_organisation():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrganisationFactory(
+            kind=Organisation.Kind.INTERNATIONAL,
+            francophonie_status=Organisation.FrancophonieStatus.MEMBER,
+        )
+
+
+def test_state_without_status_gets_a_form_message():
+    organisation = OrganisationFactory.build(kind=Organisation.Kind.STATE, francophonie_status="")
+
+    with pytest.raises(ValidationError) as error:
+        organisation.full_clean()
+
+    assert "francophonie_status" in error.value.message_dict
+
+
+def test_one_active_registration_per_person_and_session():
+    registration = RegistrationFactory(status=Registration.Status.CONFIRMED)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RegistrationFactory(
+            participant=registration.participant,
+            session=registration.session,
+            status=Registration.Status.PENDING,
+        )
+
+
+def test_a_cancelled_registration_does_not_block_a_new_one():
+    registration = RegistrationFactory(status=Registration.Status.CANCELLED)
+
+    RegistrationFactory(participant=registration.participant, session=registration.session)
+
+    assert Registration.objects.filter(session=registration.session).count() == 2
+
+
+def test_participant_e_mail_is_unique_whatever_its_case():
+    ParticipantFactory(email="awa@example.org")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ParticipantFactory(email="AWA@example.org")
+
+
+def test_english_title_falls_back_to_french_when_missing():
+    event = EventFactory(title_fr="Rencontre sans traduction", title_en="")
+
+    from django.utils import translation
+
+    with translation.override("en"):
+        fetched = Event.objects.get(pk=event.pk)
+        assert fetched.title == "Rencontre sans traduction"
+
+
+def test_multi_day_meeting_is_known_as_such():
+    event = EventFactory(
+        start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 9) + dt.timedelta(days=1)
+    )
+
+    assert event.is_multi_day

@@ -1,0 +1,321 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from events.models import Event, EventOrganiser, Organisation
+from tests.factories import (
+    EventFactory,
+    EventOrganiserFactory,
+    FindingFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    SessionSpeakerFactory,
+    ThemeFactory,
+    geneva,
+)
+from themes.models import Finding
+
+pytestmark = pytest.mark.django_db
+
+
+def url_in(language: str, name: str, **kwargs) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def titles(response) -> list[str]:
+    return [event.title for event in response.context["object_list"]]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_home_page_answers_in_both_languages(client, language):
+    EventFactory(title_fr="Rencontre passée", title_en="Past meeting")
+
+    response = client.get(f"/{language}/")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == language
+    assert ("Rencontre passée" if language == "fr" else "Past meeting") in response.text
+
+
+def test_root_redirects_to_the_french_home(client):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/fr/"
+
+
+def test_meeting_page_has_translated_addresses_and_texts(client):
+    event = EventFactory(slug="ia-2025", title_fr="L’IA et la paix", title_en="AI and peace")
+    assert event.get_absolute_url() == "/fr/rencontres/ia-2025/"
+
+    french = client.get("/fr/rencontres/ia-2025/")
+    english = client.get("/en/meetings/ia-2025/")
+
+    assert "L’IA et la paix" in french.text
+    assert "AI and peace" in english.text
+
+
+def test_language_switcher_keeps_the_page_and_its_filters(client):
+    EventFactory(slug="ia-2025")
+
+    detail = client.get("/fr/rencontres/ia-2025/")
+    listing = client.get("/fr/rencontres/?when=past")
+
+    assert 'href="/en/meetings/ia-2025/"' in detail.text
+    assert 'href="/en/meetings/?when=past"' in listing.text
+
+
+def test_english_page_falls_back_to_french_text_when_english_is_missing(client):
+    EventFactory(slug="sans-anglais", title_fr="Rencontre non traduite", title_en="")
+
+    response = client.get("/en/meetings/sans-anglais/")
+
+    assert response.status_code == 200
+    assert "Rencontre non traduite" in response.text
+
+
+def test_draft_meeting_is_a_404_for_the_public(client):
+    EventFactory(slug="brouillon", title_fr="Rencontre en préparation", status=Event.Status.DRAFT)
+
+    detail = client.get("/fr/rencontres/brouillon/")
+    listing = client.get("/fr/rencontres/")
+
+    assert detail.status_code == 404
+    assert "Page introuvable" in detail.text
+    assert "Rencontre en préparation" not in listing.text
+
+
+def test_draft_meeting_is_visible_to_staff_in_the_admin(staff_client):
+    event = EventFactory(title_fr="Rencontre en préparation", status=Event.Status.DRAFT)
+
+    listing = staff_client.get(reverse("admin:events_event_changelist"))
+    change = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
+
+    assert "Rencontre en préparation" in listing.text
+    assert change.status_code == 200
+
+
+def test_cancelled_meeting_stays_public_with_its_notice(client):
+    EventFactory(slug="annulee", status=Event.Status.CANCELLED)
+
+    response = client.get("/fr/rencontres/annulee/")
+
+    assert response.status_code == 200
+    assert "Cette rencontre a été annulée." in response.text
+
+
+def test_meeting_page_shows_place_organisers_programme_and_findings_by_kind(client):
+    event = EventFactory(
+        slug="ia",
+        start=geneva(2025, 4, 15, 9),
+        end=geneva(2025, 4, 15, 18),
+        reported_participants=80,
+        reported_participants_is_minimum=True,
+    )
+    EventOrganiserFactory(
+        event=event,
+        role=EventOrganiser.Role.CO_ORGANISER,
+        organisation=OrganisationFactory(
+            name_fr="Institut pour le désarmement", acronym_fr="UNIDIR"
+        ),
+    )
+    session = SessionFactory(
+        event=event,
+        title_fr="Table ronde",
+        start=geneva(2025, 4, 15, 14, 30),
+        end=geneva(2025, 4, 15, 16),
+    )
+    SessionSpeakerFactory(session=session, speaker__name="Amina Exemple")
+    theme = ThemeFactory(name_fr="Intelligence artificielle")
+    FindingFactory(event=event, kind=Finding.Kind.OPPORTUNITY, title_fr="Enquêtes", themes=[theme])
+    FindingFactory(
+        event=event,
+        kind=Finding.Kind.RISK,
+        title_fr="Prolifération",
+        sector=Finding.Sector.MILITARY,
+    )
+    FindingFactory(event=event, kind=Finding.Kind.RECOMMENDATION, title_fr="Gouvernance")
+
+    page = client.get("/fr/rencontres/ia/").text
+
+    assert "15 avril 2025" in page
+    assert "Palais des Nations" in page
+    assert "Institut pour le désarmement" in page and "Co-organisateur" in page
+    assert "plus de 80 participants" in page
+    assert "Table ronde" in page and "14\u00a0h\u00a030" in page
+    assert "Amina Exemple" in page
+    assert page.index("Opportunités") < page.index("Enquêtes") < page.index("Risques")
+    assert page.index("Risques") < page.index("Prolifération") < page.index("Recommandations")
+    assert "Secteur\u00a0: Militaire" in page
+    assert "Intelligence artificielle" in page
+
+
+def test_example_meeting_is_labelled_as_such(client):
+    EventFactory(slug="exemple", is_example=True)
+
+    detail = client.get("/fr/rencontres/exemple/")
+    listing = client.get("/fr/rencontres/")
+
+    assert "Exemple fictif" in detail.text
+    assert "Exemple fictif" in listing.text
+
+
+def build_meeting(size: int) -> Event:
+    event = EventFactory(slug=f"rencontre-{size}")
+    theme = ThemeFactory()
+    event.themes.add(theme)
+    for index in range(size):
+        EventOrganiserFactory(event=event, order=index)
+        session = SessionFactory(event=event)
+        SessionSpeakerFactory(session=session, speaker__affiliation=OrganisationFactory())
+        FindingFactory(
+            event=event, session=session, themes=[theme], kind=Finding.Kind.values[index % 3]
+        )
+    event.programmes.add(ProgrammeFactory(), ProgrammeFactory())
+    return event
+
+
+def test_meeting_page_queries_do_not_grow_with_its_content(client, django_assert_max_num_queries):
+    small, large = build_meeting(3), build_meeting(30)
+
+    with django_assert_max_num_queries(12) as small_queries:
+        assert client.get(small.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(len(small_queries)):
+        response = client.get(large.get_absolute_url())
+
+    assert response.text.count('class="session"') == 30
+    assert response.text.count('class="finding ') == 30
+
+
+def test_meetings_list_queries_do_not_grow_with_the_number_of_meetings(
+    client, django_assert_max_num_queries
+):
+    theme = ThemeFactory()
+    for _ in range(3):
+        EventOrganiserFactory().event.themes.add(theme)
+
+    with django_assert_max_num_queries(12) as small_queries:
+        client.get("/fr/rencontres/")
+    for _ in range(27):
+        EventOrganiserFactory().event.themes.add(theme)
+    with django_assert_max_num_queries(len(small_queries)):
+        response = client.get("/fr/rencontres/")
+
+    assert len(response.context["object_list"]) == 12
+    assert "30 rencontres" in response.text
+
+
+def test_filter_by_year_narrows_the_list(client):
+    EventFactory(title_fr="En 2024", start=geneva(2024, 5, 2), end=geneva(2024, 5, 2, 17))
+    EventFactory(title_fr="En 2025", start=geneva(2025, 4, 15), end=geneva(2025, 4, 15, 17))
+
+    response = client.get("/fr/rencontres/?year=2025")
+
+    assert titles(response) == ["En 2025"]
+
+
+def test_filter_by_theme_narrows_the_list(client):
+    theme = ThemeFactory(slug="intelligence-artificielle")
+    EventFactory(title_fr="Sur l’IA").themes.add(theme)
+    EventFactory(title_fr="Sur autre chose")
+
+    response = client.get("/fr/rencontres/?theme=intelligence-artificielle")
+
+    assert titles(response) == ["Sur l’IA"]
+
+
+def test_filter_by_organiser_narrows_the_list(client):
+    unidir = OrganisationFactory(slug="unidir")
+    EventOrganiserFactory(event__title_fr="Avec l’UNIDIR", organisation=unidir)
+    EventOrganiserFactory(event__title_fr="Sans l’UNIDIR")
+
+    response = client.get("/fr/rencontres/?organiser=unidir")
+
+    assert titles(response) == ["Avec l’UNIDIR"]
+
+
+def test_filter_by_country_narrows_the_list(client):
+    EventFactory(title_fr="À Genève", country="CH")
+    EventFactory(title_fr="À Paris", country="FR")
+
+    response = client.get("/fr/rencontres/?country=FR")
+
+    assert titles(response) == ["À Paris"]
+
+
+def test_filter_upcoming_and_past_narrow_the_list(client):
+    now = timezone.now()
+    EventFactory(
+        title_fr="Bientôt",
+        start=now + dt.timedelta(days=10),
+        end=now + dt.timedelta(days=10, hours=8),
+    )
+    EventFactory(
+        title_fr="Autrefois",
+        start=now - dt.timedelta(days=10),
+        end=now - dt.timedelta(days=10) + dt.timedelta(hours=8),
+    )
+
+    upcoming = client.get("/fr/rencontres/?when=upcoming")
+    past = client.get("/fr/rencontres/?when=past")
+
+    assert titles(upcoming) == ["Bientôt"]
+    assert titles(past) == ["Autrefois"]
+
+
+def test_filter_by_format_narrows_the_list(client):
+    EventFactory(title_fr="En ligne", format=Event.Format.ONLINE)
+    EventFactory(title_fr="Sur place", format=Event.Format.IN_PERSON)
+
+    response = client.get("/fr/rencontres/?format=online")
+
+    assert titles(response) == ["En ligne"]
+
+
+def test_text_search_narrows_the_list(client):
+    EventFactory(title_fr="Intelligence artificielle et sécurité")
+    EventFactory(title_fr="Armes légères")
+
+    response = client.get("/fr/rencontres/?q=artificielle")
+
+    assert titles(response) == ["Intelligence artificielle et sécurité"]
+
+
+@pytest.mark.parametrize(
+    "query", ["year=deux-mille", "theme=inconnu", "organiser=personne", "country=ZZ", "when=demain"]
+)
+def test_bad_filter_value_gets_a_400_with_a_message_in_french(client, query):
+    EventFactory()
+
+    response = client.get(f"/fr/rencontres/?{query}")
+
+    assert response.status_code == 400
+    assert "Certains filtres ne sont pas valides" in response.text
+
+
+def test_bad_filter_value_gets_a_message_in_english(client):
+    response = client.get("/en/meetings/?year=two-thousand")
+
+    assert response.status_code == 400
+    assert "Some filters are not valid" in response.text
+
+
+@pytest.mark.parametrize("page", ["99", "abc"])
+def test_page_out_of_range_is_a_404_not_a_500(client, page):
+    EventFactory()
+
+    response = client.get(f"/fr/rencontres/?page={page}")
+
+    assert response.status_code == 404
+
+
+def test_organisation_kinds_include_states_with_their_status():
+    state = OrganisationFactory(
+        kind=Organisation.Kind.STATE, francophonie_status=Organisation.FrancophonieStatus.OBSERVER
+    )
+
+    assert state.get_francophonie_status_display() == "Observateur"

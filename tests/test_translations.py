@@ -1,0 +1,33 @@
+"""French and English catalogues are complete and their compiled files match."""
+
+import gettext
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+CATALOGUES = sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"))
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parts[-3])
+def test_catalogue_is_complete(po_path):
+    po = polib.pofile(str(po_path))
+
+    assert po.untranslated_entries() == []
+    assert po.fuzzy_entries() == []
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parts[-3])
+def test_compiled_catalogue_matches_its_source(po_path):
+    po = polib.pofile(str(po_path))
+    with open(po_path.with_suffix(".mo"), "rb") as mo_file:
+        compiled = gettext.GNUTranslations(mo_file)
+
+    for entry in po.translated_entries():
+        if not entry.msgid_plural:
+            assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
+
+
+def test_both_languages_have_a_catalogue():
+    assert {p.parts[-3] for p in CATALOGUES} == {"fr", "en"}
