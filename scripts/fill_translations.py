@@ -17,9 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def fill_english(path: Path) -> None:
     po = polib.pofile(str(path))
     for entry in po:
+        # The source strings are English: each is its own translation, never a fuzzy guess.
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-        elif not entry.msgstr:
+        else:
             entry.msgstr = entry.msgid
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
@@ -29,13 +30,17 @@ def fill_english(path: Path) -> None:
 def fill_french(path: Path, table: dict) -> None:
     po = polib.pofile(str(path))
     for entry in po:
+        # A fuzzy guess of makemessages stays fuzzy (and fails the tests) until the table says.
         if entry.msgid_plural:
             forms = {i: table.get((entry.msgid, i)) for i in (0, 1)}
-            if all(forms.values()):
-                entry.msgstr_plural = forms
+            if not all(forms.values()):
+                continue
+            entry.msgstr_plural = forms
         elif entry.msgid in table:
             entry.msgstr = table[entry.msgid]
-        if "fuzzy" in entry.flags and (entry.msgstr or entry.msgid_plural):
+        else:
+            continue
+        if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
     po.save()
 

@@ -15,3 +15,9 @@ def _french_by_default():
 def staff_client(client, db):
     client.force_login(StaffFactory())
     return client
+
+
+def pytest_report_header(config):
+    from django.db import connection
+
+    return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"

@@ -31,3 +31,11 @@ def test_compiled_catalogue_matches_its_source(po_path):
 
 def test_both_languages_have_a_catalogue():
     assert {p.parts[-3] for p in CATALOGUES} == {"fr", "en"}
+
+
+def test_english_catalogue_repeats_the_english_source_strings():
+    po = polib.pofile(str(Path(settings.BASE_DIR, "locale/en/LC_MESSAGES/django.po")))
+
+    wrong = [e.msgid for e in po if not e.msgid_plural and e.msgstr != e.msgid]
+
+    assert wrong == []
