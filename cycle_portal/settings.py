@@ -89,7 +89,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no row locks: an immediate transaction takes the write lock at once, so
+    # registrations are serialised there too.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the rate limits of the registration form: Redis when given (shared by every
+# worker), memory of the process otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -163,5 +180,17 @@ LOGGING = {
 
 EVENTS_PER_PAGE = 12
 
+# Registrations. The privacy notice's version is recorded with each participant's consent.
+PRIVACY_NOTICE_VERSION = "2026-11-28"
+REGISTRATION_LINK_MAX_AGE_HOURS = int(os.environ.get("REGISTRATION_LINK_MAX_AGE_HOURS", "48"))
+# Form submissions allowed per hour, from one IP address and for one e-mail address.
+REGISTRATION_RATE_PER_IP = int(os.environ.get("REGISTRATION_RATE_PER_IP", "20"))
+REGISTRATION_RATE_PER_EMAIL = int(os.environ.get("REGISTRATION_RATE_PER_EMAIL", "5"))
+# Participants of meetings that ended longer ago than this are anonymised.
+PARTICIPANT_RETENTION_DAYS = int(os.environ.get("PARTICIPANT_RETENTION_DAYS", "365"))
+
 # modeltranslation's admin tabs need jQuery UI; it is served from our own static files, no CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+
+# The address the portal is reached at, for the links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

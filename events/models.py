@@ -4,7 +4,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -147,7 +147,7 @@ class EventQuerySet(models.QuerySet):
             "programmes",
             Prefetch(
                 "sessions",
-                queryset=Session.objects.prefetch_related(
+                queryset=Session.objects.with_counts().prefetch_related(
                     Prefetch(
                         "session_speakers",
                         queryset=SessionSpeaker.objects.select_related("speaker__affiliation"),
@@ -288,6 +288,18 @@ class Event(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
+    @property
+    def takes_registrations(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.registration_mode != self.RegistrationMode.CLOSED
+            and self.is_upcoming
+        )
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.registration_mode == self.RegistrationMode.APPROVAL
+
     def organisers_by_role(self) -> list["EventOrganiser"]:
         """Organisers in display order; relies on the prefetch of `with_listing()`."""
         return sorted(self.event_organisers.all(), key=lambda o: (o.role_rank, o.order))
@@ -360,6 +372,16 @@ class Speaker(models.Model):
         return self.name
 
 
+class SessionQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Confirmed and waitlisted registrations, counted in the same query."""
+        # Registrations live in the participants app; they are reached by their reverse name.
+        return self.annotate(
+            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
+            waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
+        )
+
+
 class Session(models.Model):
     """An item of a meeting's programme; participants register for sessions."""
 
@@ -377,10 +399,19 @@ class Session(models.Model):
         blank=True,
         help_text=_("Number of places; leave empty when there is no limit."),
     )
+    registration_open = models.BooleanField(
+        _("registration open"),
+        default=True,
+        help_text=_(
+            "Participants may register when this is ticked and the meeting takes registrations."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     speakers = models.ManyToManyField(
         Speaker, through="SessionSpeaker", related_name="sessions", verbose_name=_("speakers")
     )
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("session")
@@ -429,6 +460,26 @@ class Session(models.Model):
     @property
     def local_end(self):
         return timezone.localtime(self.end, self.event.tzinfo)
+
+    @property
+    def takes_registrations(self) -> bool:
+        """Whether the public may register for this session now."""
+        return (
+            self.registration_open
+            and self.event.takes_registrations
+            and self.start > timezone.now()
+        )
+
+    @property
+    def places_left(self) -> int | None:
+        """Places not yet confirmed (None: no limit); needs `with_counts()`."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.places_left == 0
 
     def sorted_speakers(self) -> list["SessionSpeaker"]:
         return sorted(self.session_speakers.all(), key=lambda s: (s.role_rank, s.order))

@@ -1,10 +1,16 @@
 """People who register for sessions, and their registrations. Private data."""
 
+import secrets
+
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Participant(models.Model):
@@ -40,6 +46,8 @@ class Participant(models.Model):
         _("privacy notice version"), max_length=20, blank=True
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Part of the signed manage links; changing it revokes every link sent so far.
+    manage_key = models.CharField(max_length=32, default=new_key, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -96,6 +104,13 @@ class Registration(models.Model):
     waitlisted_at = models.DateTimeField(_("put on the waiting list"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Single-use part of the confirmation link; emptied once the link is used.
+    confirmation_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    email_failed = models.BooleanField(
+        _("last e-mail failed"),
+        default=False,
+        help_text=_("The last e-mail about this registration could not be sent; resend it."),
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -115,3 +130,7 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} — {self.session}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES

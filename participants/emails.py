@@ -1,0 +1,75 @@
+"""E-mails to participants, in their language, as text and HTML, from templates.
+
+A failed sending never undoes a registration: it is logged without personal data and the
+registrations are flagged so that staff can resend.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from events.calendar import sessions_calendar
+
+from . import tokens
+from .models import Registration
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def manage_url(*, participant, event, language: str) -> str:
+    with translation.override(language):
+        path = reverse(
+            "participants:manage",
+            kwargs={"token": tokens.manage_token(participant=participant, event=event)},
+        )
+    return absolute_url(path)
+
+
+def send(*, template: str, registrations: list[Registration], language: str, **context) -> bool:
+    """Send `participants/email/<template>` about these registrations of one participant."""
+    participant = registrations[0].participant
+    event = registrations[0].session.event
+    with translation.override(language):
+        context |= {
+            "participant": participant,
+            "event": event,
+            "registrations": registrations,
+            "event_url": absolute_url(event.get_absolute_url()),
+            "manage_url": manage_url(participant=participant, event=event, language=language),
+        }
+        subject = render_to_string(f"participants/email/{template}_subject.txt", context)
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string(f"participants/email/{template}.txt", context),
+            to=[participant.email],
+        )
+        message.attach_alternative(
+            render_to_string(f"participants/email/{template}.html", context), "text/html"
+        )
+        confirmed = [r.session for r in registrations if r.status == Registration.Status.CONFIRMED]
+        if confirmed:
+            message.attach(
+                "rencontre.ics" if language == "fr" else "meeting.ics",
+                sessions_calendar(event=event, sessions=confirmed, url=context["event_url"]),
+                "text/calendar",
+            )
+    ids = [r.pk for r in registrations]
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 - any transport error must keep the registration
+        # Registration ids only: never the address or the name.
+        logger.warning(
+            "E-mail %r for registrations %s failed: %s", template, ids, type(error).__name__
+        )
+        Registration.objects.filter(pk__in=ids).update(email_failed=True)
+        return False
+    Registration.objects.filter(pk__in=ids, email_failed=True).update(email_failed=False)
+    return True

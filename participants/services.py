@@ -1,0 +1,293 @@
+"""Writes of the registration flow. Every one runs in a transaction; those that give or free a
+seat lock the session row first, so no number of concurrent requests overbooks a session.
+
+Public views and admin actions call these same functions, and so send the same e-mails.
+"""
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from events.models import Event, Session
+
+from . import emails, tokens
+from .models import Participant, Registration
+
+Status = Registration.Status
+
+
+class RegistrationError(Exception):
+    """A staff action that the state of the registration does not allow."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ParticipantDetails:
+    first_name: str
+    last_name: str
+    email: str
+    organisation_name: str
+    category: str
+    country: str
+    language: str
+    accessibility_needs: str
+
+
+def _after_commit(template: str, registrations: list[Registration], language: str, **context):
+    if registrations:
+        transaction.on_commit(
+            lambda: emails.send(
+                template=template, registrations=registrations, language=language, **context
+            )
+        )
+
+
+def _lock_session(session_id: int) -> Session:
+    # The row lock serialises every change of seats of this session (PostgreSQL; on SQLite the
+    # immediate transaction holds the whole database).
+    return Session.objects.select_for_update().get(pk=session_id)
+
+
+def _confirmed_count(session: Session) -> int:
+    return session.registrations.filter(status=Status.CONFIRMED).count()
+
+
+def _seat_or_waitlist(*, registration: Registration, session: Session, now: dt.datetime) -> None:
+    """Give a seat if one is free, else a place on the waiting list. Session must be locked."""
+    if session.capacity is None or _confirmed_count(session) < session.capacity:
+        registration.status = Status.CONFIRMED
+    else:
+        registration.status = Status.WAITLISTED
+        registration.waitlisted_at = now
+
+
+def _promote_waitlisted(*, session: Session, now: dt.datetime) -> list[Registration]:
+    """Give the free seats to those who have waited longest. Session must be locked."""
+    promoted = []
+    free = None if session.capacity is None else session.capacity - _confirmed_count(session)
+    waiting = session.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
+    for registration in waiting.select_related("participant", "session__event"):
+        if free is not None and free <= 0:
+            break
+        registration.status = Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        promoted.append(registration)
+        if free is not None:
+            free -= 1
+    for registration in promoted:
+        _after_commit("promoted", [registration], registration.participant.language)
+    return promoted
+
+
+def participant_for_email(*, details: ParticipantDetails, now: dt.datetime) -> Participant:
+    """The participant with this address, created from the details if new.
+
+    An existing participant's details are left as they are: the public form must not let
+    anyone change another person's data.
+    """
+    existing = Participant.objects.filter(email__iexact=details.email).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(
+                **details.__dict__,
+                consent_at=now,
+                privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+            )
+    except IntegrityError:  # the same address, submitted at the same instant
+        return Participant.objects.get(email__iexact=details.email)
+
+
+def registration_request(
+    *, event: Event, sessions: list[Session], details: ParticipantDetails, now: dt.datetime
+) -> None:
+    """Record a request from the public form and send the e-mail that follows from it.
+
+    New registrations wait for the e-mail confirmation; sessions the person already holds are
+    not registered twice, and the e-mail then re-sends the manage link.
+    """
+    with transaction.atomic():
+        participant = participant_for_email(details=details, now=now)
+        pending, held = [], []
+        for session in sessions:
+            registration = participant.registrations.filter(
+                session=session, status__in=Registration.ACTIVE_STATUSES
+            ).first()
+            if registration is None:
+                try:
+                    with transaction.atomic():
+                        registration = Registration.objects.create(
+                            participant=participant, session=session, status=Status.PENDING
+                        )
+                except IntegrityError:  # a double submission won the race
+                    registration = participant.registrations.get(
+                        session=session, status__in=Registration.ACTIVE_STATUSES
+                    )
+            (pending if registration.status == Status.PENDING else held).append(registration)
+
+        if pending:
+            nonce = secrets.token_urlsafe(16)
+            Registration.objects.filter(pk__in=[r.pk for r in pending]).update(
+                confirmation_nonce=nonce
+            )
+            token = tokens.confirmation_token(
+                registration_ids=[r.pk for r in pending], nonce=nonce, event_id=event.pk
+            )
+            _after_commit("confirm_request", pending, details.language, token=token)
+        else:
+            _after_commit("manage_link", held, details.language)
+
+
+def registrations_for_confirmation(link: tokens.ConfirmationLink) -> list[Registration]:
+    """The pending registrations a confirmation link still opens (none once it was used)."""
+    return list(
+        Registration.objects.filter(
+            pk__in=link.registration_ids,
+            status=Status.PENDING,
+            confirmation_nonce=link.nonce,
+            session__event_id=link.event_id,
+        ).select_related("participant", "session__event")
+    )
+
+
+def registrations_confirm(
+    *, registrations: list[Registration], now: dt.datetime
+) -> list[Registration]:
+    """Confirm the e-mail of pending registrations: each gets a seat, a waiting-list place, or
+    waits for staff approval. Returns the registrations as they end up."""
+    done = []
+    with transaction.atomic():
+        # Sessions are locked in a fixed order, so that two confirmations never deadlock.
+        for registration in sorted(registrations, key=lambda r: r.session_id):
+            session = _lock_session(registration.session_id)
+            locked = (
+                Registration.objects.select_for_update()
+                .select_related("participant", "session__event")
+                .get(pk=registration.pk)
+            )
+            if locked.status != Status.PENDING:
+                continue  # the link was used meanwhile
+            locked.confirmed_at = now
+            locked.confirmation_nonce = ""
+            if locked.session.event.needs_approval:
+                locked.status = Status.AWAITING_APPROVAL
+            else:
+                _seat_or_waitlist(registration=locked, session=session, now=now)
+            locked.save()
+            done.append(locked)
+        if done:
+            _after_commit("outcome", done, done[0].participant.language)
+    return done
+
+
+def registration_cancel(*, registration: Registration, now: dt.datetime) -> list[Registration]:
+    """Cancel a registration; a freed seat goes to the waiting list. Returns those promoted."""
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        locked = (
+            Registration.objects.select_for_update()
+            .select_related("participant", "session__event")
+            .get(pk=registration.pk)
+        )
+        if not locked.is_active:
+            return []
+        was_confirmed = locked.status == Status.CONFIRMED
+        locked.status = Status.CANCELLED
+        locked.cancelled_at = now
+        locked.confirmation_nonce = ""
+        locked.save()
+        _after_commit("cancelled", [locked], locked.participant.language)
+        return _promote_waitlisted(session=session, now=now) if was_confirmed else []
+
+
+def registration_approve(*, registration: Registration, now: dt.datetime) -> Registration:
+    """Staff approve a registration awaiting approval: it gets a seat or the waiting list."""
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status != Status.AWAITING_APPROVAL:
+            raise RegistrationError(
+                _("Only a registration awaiting approval can be approved."), "not_awaiting"
+            )
+        _seat_or_waitlist(registration=locked, session=session, now=now)
+        locked.save()
+        _after_commit("outcome", [locked], locked.participant.language)
+        return locked
+
+
+def registration_reject(*, registration: Registration, now: dt.datetime) -> list[Registration]:
+    """Staff refuse a registration; a seat it held goes to the waiting list."""
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not locked.is_active:
+            raise RegistrationError(_("Only an active registration can be rejected."), "not_active")
+        was_confirmed = locked.status == Status.CONFIRMED
+        locked.status = Status.REJECTED
+        locked.cancelled_at = now
+        locked.confirmation_nonce = ""
+        locked.save()
+        _after_commit("rejected", [locked], locked.participant.language)
+        return _promote_waitlisted(session=session, now=now) if was_confirmed else []
+
+
+def registration_promote(*, registration: Registration, now: dt.datetime) -> Registration:
+    """Staff move someone from the waiting list to a free seat (never beyond capacity)."""
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status != Status.WAITLISTED:
+            raise RegistrationError(
+                _("Only a waitlisted registration can be promoted."), "not_waiting"
+            )
+        if session.capacity is not None and _confirmed_count(session) >= session.capacity:
+            raise RegistrationError(_("The session is full."), "session_full")
+        locked.status = Status.CONFIRMED
+        locked.save()
+        _after_commit("promoted", [locked], locked.participant.language)
+        return locked
+
+
+EMAIL_FOR_STATUS = {
+    Status.PENDING: "confirm_request",
+    Status.AWAITING_APPROVAL: "outcome",
+    Status.CONFIRMED: "outcome",
+    Status.WAITLISTED: "outcome",
+    Status.CANCELLED: "cancelled",
+    Status.REJECTED: "rejected",
+}
+
+
+def registration_resend_email(*, registration: Registration, now: dt.datetime) -> bool:
+    """Send again the e-mail that matches the registration's status (staff action)."""
+    registration = Registration.objects.select_related("participant", "session__event").get(
+        pk=registration.pk
+    )
+    context = {}
+    if registration.status == Status.PENDING:
+        # A fresh link: the old one may have expired.
+        nonce = secrets.token_urlsafe(16)
+        Registration.objects.filter(pk=registration.pk).update(confirmation_nonce=nonce)
+        context["token"] = tokens.confirmation_token(
+            registration_ids=[registration.pk], nonce=nonce, event_id=registration.session.event_id
+        )
+    return emails.send(
+        template=EMAIL_FOR_STATUS[registration.status],
+        registrations=[registration],
+        language=registration.participant.language,
+        **context,
+    )
+
+
+def expired_pending_registrations(*, now: dt.datetime):
+    """Registrations whose confirmation link has expired unused."""
+    limit = now - dt.timedelta(hours=settings.REGISTRATION_LINK_MAX_AGE_HOURS)
+    return Registration.objects.filter(status=Status.PENDING, created_at__lt=limit)

@@ -1,0 +1,79 @@
+"""The links participants get by e-mail: signed, unguessable, and free of personal data.
+
+A confirmation link names the registrations it confirms and a single-use nonce; it expires.
+A manage link names a participant, a meeting and the participant's manage key; changing the
+key (anonymisation does) revokes it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+
+CONFIRM_SALT = "participants.confirm"
+MANAGE_SALT = "participants.manage"
+
+
+class LinkInvalid(Exception):
+    """The link was altered or never issued."""
+
+
+class LinkExpired(Exception):
+    """The link is authentic but too old."""
+
+    def __init__(self, payload: dict):
+        super().__init__("expired")
+        self.payload = payload
+
+
+@dataclass(frozen=True)
+class ConfirmationLink:
+    registration_ids: list[int]
+    nonce: str
+    event_id: int
+
+
+@dataclass(frozen=True)
+class ManageLink:
+    participant_id: int
+    event_id: int
+    key: str
+
+
+def confirmation_token(*, registration_ids: list[int], nonce: str, event_id: int) -> str:
+    return signing.dumps({"r": registration_ids, "n": nonce, "e": event_id}, salt=CONFIRM_SALT)
+
+
+def read_confirmation_token(token: str) -> ConfirmationLink:
+    max_age = dt.timedelta(hours=settings.REGISTRATION_LINK_MAX_AGE_HOURS)
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+    except signing.SignatureExpired as expired:
+        raise LinkExpired(signing.loads(token, salt=CONFIRM_SALT)) from expired
+    except signing.BadSignature as bad:
+        raise LinkInvalid from bad
+    try:
+        return ConfirmationLink(
+            registration_ids=[int(pk) for pk in payload["r"]],
+            nonce=str(payload["n"]),
+            event_id=int(payload["e"]),
+        )
+    except (KeyError, TypeError, ValueError) as bad:
+        raise LinkInvalid from bad
+
+
+def manage_token(*, participant, event) -> str:
+    return signing.dumps(
+        {"p": participant.pk, "e": event.pk, "k": participant.manage_key}, salt=MANAGE_SALT
+    )
+
+
+def read_manage_token(token: str) -> ManageLink:
+    try:
+        payload = signing.loads(token, salt=MANAGE_SALT)
+        return ManageLink(
+            participant_id=int(payload["p"]), event_id=int(payload["e"]), key=str(payload["k"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as bad:
+        raise LinkInvalid from bad
