@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path(_("meetings/"), include("events.urls")),
     path(_("findings/"), include("themes.urls")),
+    path("", include("participants.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -44,7 +44,11 @@ def send(*, template: str, registrations: list[Registration], language: str, **c
             "registrations": registrations,
             "event_url": absolute_url(event.get_absolute_url()),
             "manage_url": manage_url(participant=participant, event=event, language=language),
+            "link_hours": settings.REGISTRATION_LINK_MAX_AGE_HOURS,
         }
+        if "token" in context:
+            path = reverse("participants:confirm", kwargs={"token": context["token"]})
+            context["confirm_url"] = absolute_url(path)
         subject = render_to_string(f"participants/email/{template}_subject.txt", context)
         message = EmailMultiAlternatives(
             subject=" ".join(subject.split()),

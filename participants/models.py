@@ -63,6 +63,8 @@ class Participant(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.anonymised_at:
+            return _("Anonymised participant no. %(pk)s") % {"pk": self.pk}
         return f"{self.first_name} {self.last_name}"
 
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from events.models import Event, Session
 
 from . import emails, tokens
-from .models import Participant, Registration
+from .models import Participant, Registration, new_key
 
 Status = Registration.Status
 
@@ -169,7 +170,7 @@ def registrations_confirm(
         for registration in sorted(registrations, key=lambda r: r.session_id):
             session = _lock_session(registration.session_id)
             locked = (
-                Registration.objects.select_for_update()
+                Registration.objects.select_for_update(of=("self",))
                 .select_related("participant", "session__event")
                 .get(pk=registration.pk)
             )
@@ -193,7 +194,7 @@ def registration_cancel(*, registration: Registration, now: dt.datetime) -> list
     with transaction.atomic():
         session = _lock_session(registration.session_id)
         locked = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .select_related("participant", "session__event")
             .get(pk=registration.pk)
         )
@@ -212,7 +213,7 @@ def registration_approve(*, registration: Registration, now: dt.datetime) -> Reg
     """Staff approve a registration awaiting approval: it gets a seat or the waiting list."""
     with transaction.atomic():
         session = _lock_session(registration.session_id)
-        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        locked = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
         if locked.status != Status.AWAITING_APPROVAL:
             raise RegistrationError(
                 _("Only a registration awaiting approval can be approved."), "not_awaiting"
@@ -227,7 +228,7 @@ def registration_reject(*, registration: Registration, now: dt.datetime) -> list
     """Staff refuse a registration; a seat it held goes to the waiting list."""
     with transaction.atomic():
         session = _lock_session(registration.session_id)
-        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        locked = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
         if not locked.is_active:
             raise RegistrationError(_("Only an active registration can be rejected."), "not_active")
         was_confirmed = locked.status == Status.CONFIRMED
@@ -243,7 +244,7 @@ def registration_promote(*, registration: Registration, now: dt.datetime) -> Reg
     """Staff move someone from the waiting list to a free seat (never beyond capacity)."""
     with transaction.atomic():
         session = _lock_session(registration.session_id)
-        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        locked = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
         if locked.status != Status.WAITLISTED:
             raise RegistrationError(
                 _("Only a waitlisted registration can be promoted."), "not_waiting"
@@ -291,3 +292,67 @@ def expired_pending_registrations(*, now: dt.datetime):
     """Registrations whose confirmation link has expired unused."""
     limit = now - dt.timedelta(hours=settings.REGISTRATION_LINK_MAX_AGE_HOURS)
     return Registration.objects.filter(status=Status.PENDING, created_at__lt=limit)
+
+
+# --- Data retention ----------------------------------------------------------------------
+# Personal data is kept only as long as needed. What statistics count survives: category,
+# country and language of each participant, and every registration with its status.
+
+ANONYMISED_FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "organisation_name",
+    "accessibility_needs",
+    "anonymised_at",
+    "manage_key",
+]
+
+
+def participants_to_anonymise(*, now: dt.datetime, days: int) -> QuerySet[Participant]:
+    """Participants not yet anonymised whose every registration is for a meeting that ended
+    more than `days` days ago: someone also registered for a later meeting keeps their data
+    until that one is old enough too."""
+    ended_before = now - dt.timedelta(days=days)
+    later = Registration.objects.filter(session__event__end__gte=ended_before)
+    return Participant.objects.filter(
+        anonymised_at__isnull=True, pk__in=Registration.objects.values("participant")
+    ).exclude(pk__in=later.values("participant"))
+
+
+def participants_anonymise(*, participants: QuerySet[Participant], now: dt.datetime) -> int:
+    """Erase the names, e-mail address and free text of these participants and revoke their
+    manage links; their registrations stay, so every count of them stays. Returns how many."""
+    with transaction.atomic():
+        people = list(participants.filter(anonymised_at__isnull=True).select_for_update())
+        for person in people:
+            person.first_name = person.last_name = ""
+            # Unique as the constraint on the lower-cased address requires; .invalid is reserved
+            # and never delivers (RFC 2606).
+            person.email = f"anonymised-{person.pk}@anonymised.invalid"
+            person.organisation_name = person.accessibility_needs = ""
+            person.anonymised_at = now
+            person.manage_key = new_key()  # every manage link sent so far stops working
+        Participant.objects.bulk_update(people, ANONYMISED_FIELDS, batch_size=500)
+    return len(people)
+
+
+def participants_to_purge(*, now: dt.datetime) -> QuerySet[Participant]:
+    """Participants who only ever had registrations whose confirmation link expired unused."""
+    expired = expired_pending_registrations(now=now)
+    created_before = now - dt.timedelta(hours=settings.REGISTRATION_LINK_MAX_AGE_HOURS)
+    kept = Registration.objects.exclude(pk__in=expired.values("pk"))
+    return Participant.objects.filter(
+        created_at__lt=created_before, pk__in=expired.values("participant")
+    ).exclude(pk__in=kept.values("participant"))
+
+
+def pending_registrations_purge(*, now: dt.datetime) -> int:
+    """Delete the registrations whose confirmation link expired unused, and the participants
+    who had nothing else. Returns the number of registrations deleted."""
+    label = Registration._meta.label
+    with transaction.atomic():
+        # The participants first: their registrations go with them, all of them expired ones.
+        _, with_participants = participants_to_purge(now=now).delete()
+        _, alone = expired_pending_registrations(now=now).delete()
+    return with_participants.get(label, 0) + alone.get(label, 0)

@@ -1,0 +1,300 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from events.models import Session
+from participants import tokens
+from participants.models import Participant, Registration
+from participants.services import participants_anonymise, participants_to_anonymise
+from tests.factories import EventFactory, ParticipantFactory, RegistrationFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+
+
+def meeting_ended(days_ago: int):
+    """A meeting that ended this many days ago (a negative number: that ends in the future)."""
+    end = timezone.now() - dt.timedelta(days=days_ago)
+    return EventFactory(start=end - dt.timedelta(hours=8), end=end)
+
+
+def register(participant, event, status=Status.CONFIRMED) -> Registration:
+    session = event.sessions.first() or SessionFactory(event=event)
+    return RegistrationFactory(participant=participant, session=session, status=status)
+
+
+def make_old(obj, hours: int = 49) -> None:
+    """Move a registration's or participant's creation back past the confirmation link's age."""
+    type(obj).objects.filter(pk=obj.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=hours)
+    )
+
+
+def anonymise(*args: str) -> str:
+    """Run the command; its output in English, whatever the French catalogue says."""
+    out = StringIO()
+    with translation.override("en"):
+        call_command("anonymise_participants", *args, stdout=out)
+    return out.getvalue()
+
+
+def participant_rows() -> list[dict]:
+    return list(Participant.objects.order_by("pk").values())
+
+
+def registration_rows() -> list[dict]:
+    return list(Registration.objects.order_by("pk").values())
+
+
+def status_counts(event) -> dict[str, int]:
+    rows = Registration.objects.filter(session__event=event).values_list("status")
+    return dict(rows.annotate(n=Count("pk")).order_by())
+
+
+def category_counts() -> dict[str, int]:
+    return dict(Participant.objects.values_list("category").annotate(n=Count("pk")).order_by())
+
+
+def session_counts(event) -> list[tuple[int, int]]:
+    sessions = Session.objects.filter(event=event).with_counts().order_by("pk")
+    return [(s.confirmed_count, s.waitlisted_count) for s in sessions]
+
+
+def test_dry_run_changes_nothing_and_prints_the_counts():
+    old = meeting_ended(400)
+    register(ParticipantFactory(), old)
+    register(ParticipantFactory(), old, Status.CANCELLED)
+    leaving = ParticipantFactory()
+    make_old(register(leaving, meeting_ended(-30), Status.PENDING))
+    make_old(leaving)
+    participants, registrations = participant_rows(), registration_rows()
+
+    output = anonymise("--dry-run")
+
+    assert participant_rows() == participants
+    assert registration_rows() == registrations
+    assert "Dry run" in output
+    assert "Participants to anonymise (meetings ended more than 365 days ago): 2" in output
+    assert f"{old.title_en} (ended {old.local_end:%Y-%m-%d}): 2" in output
+    assert "Expired unconfirmed registrations to delete: 1" in output
+    assert "Participants to delete with them (they had no other registration): 1" in output
+
+
+def test_participants_of_a_meeting_ended_a_year_ago_lose_names_and_email():
+    old = meeting_ended(400)
+    person = ParticipantFactory(
+        first_name="Aminata",
+        last_name="Traoré",
+        email="Aminata.Traore@example.org",
+        organisation_name="Mission permanente",
+        accessibility_needs="Fauteuil roulant",
+    )
+    register(person, old)
+
+    output = anonymise()
+
+    person.refresh_from_db()
+    assert (person.first_name, person.last_name) == ("", "")
+    assert person.email == f"anonymised-{person.pk}@anonymised.invalid"
+    assert person.organisation_name == person.accessibility_needs == ""
+    assert person.anonymised_at is not None
+    stored = str(participant_rows()).lower()
+    for personal in ["aminata", "traoré", "traore@example.org", "mission permanente", "fauteuil"]:
+        assert personal not in stored
+    assert "Participants anonymised (meetings ended more than 365 days ago): 1" in output
+
+
+def test_anonymisation_keeps_the_counts_of_the_meeting_and_of_categories():
+    old = meeting_ended(400)
+    sessions = SessionFactory.create_batch(2, event=old)
+    for session, status, category in [
+        (sessions[0], Status.CONFIRMED, Participant.Category.STATE),
+        (sessions[0], Status.CONFIRMED, Participant.Category.ACADEMIA),
+        (sessions[0], Status.WAITLISTED, Participant.Category.STATE),
+        (sessions[1], Status.CANCELLED, Participant.Category.MEDIA),
+        (sessions[1], Status.REJECTED, Participant.Category.OTHER),
+        (sessions[1], Status.CONFIRMED, Participant.Category.STATE),
+    ]:
+        RegistrationFactory(
+            participant=ParticipantFactory(category=category, country="SN", language="fr"),
+            session=session,
+            status=status,
+        )
+    statuses, categories, seats = status_counts(old), category_counts(), session_counts(old)
+
+    anonymise()
+
+    assert status_counts(old) == statuses
+    assert category_counts() == categories
+    assert session_counts(old) == seats
+    assert Participant.objects.filter(anonymised_at__isnull=False).count() == 6
+    assert set(Participant.objects.values_list("country", "language")) == {("SN", "fr")}
+
+
+def test_participant_of_a_recent_meeting_keeps_their_data():
+    person = ParticipantFactory(first_name="Koffi")
+    register(person, meeting_ended(100))
+
+    anonymise()
+
+    person.refresh_from_db()
+    assert person.first_name == "Koffi"
+    assert person.anonymised_at is None
+
+
+def test_participant_also_registered_for_a_recent_meeting_keeps_their_data():
+    person = ParticipantFactory(first_name="Koffi")
+    register(person, meeting_ended(400))
+    register(person, meeting_ended(100), Status.CANCELLED)
+
+    anonymise()
+
+    person.refresh_from_db()
+    assert person.first_name == "Koffi"
+    assert person.anonymised_at is None
+
+
+def test_days_option_picks_a_meeting_ended_40_days_ago_but_not_20():
+    older, newer = ParticipantFactory(), ParticipantFactory()
+    register(older, meeting_ended(40))
+    register(newer, meeting_ended(20))
+
+    output = anonymise("--days", "30")
+
+    older.refresh_from_db()
+    newer.refresh_from_db()
+    assert older.anonymised_at is not None
+    assert newer.anonymised_at is None
+    assert "more than 30 days ago): 1" in output
+
+
+def test_participant_without_any_registration_is_not_anonymised():
+    ParticipantFactory()
+
+    chosen = participants_to_anonymise(now=timezone.now(), days=0)
+
+    assert not chosen.exists()
+
+
+def test_running_twice_does_not_anonymise_again():
+    person = ParticipantFactory()
+    register(person, meeting_ended(400))
+    anonymise()
+    person.refresh_from_db()
+    first = (person.anonymised_at, person.manage_key, person.email)
+
+    output = anonymise()
+
+    person.refresh_from_db()
+    assert (person.anonymised_at, person.manage_key, person.email) == first
+    assert "more than 365 days ago): 0" in output
+
+
+def test_anonymising_an_anonymised_participant_again_changes_nothing():
+    person = ParticipantFactory()
+    register(person, meeting_ended(400))
+    participants_anonymise(participants=Participant.objects.all(), now=timezone.now())
+    before = participant_rows()
+
+    count = participants_anonymise(participants=Participant.objects.all(), now=timezone.now())
+
+    assert count == 0
+    assert participant_rows() == before
+
+
+def test_manage_link_sent_before_anonymisation_stops_working():
+    old = meeting_ended(400)
+    person = ParticipantFactory()
+    register(person, old)
+    link = tokens.read_manage_token(tokens.manage_token(participant=person, event=old))
+    assert link.key == person.manage_key
+
+    anonymise()
+
+    person.refresh_from_db()
+    assert link.key != person.manage_key
+
+
+def test_the_address_of_an_anonymised_participant_can_register_again():
+    person = ParticipantFactory(email="awa@example.org")
+    register(person, meeting_ended(400))
+
+    anonymise()
+
+    assert ParticipantFactory(email="AWA@example.org").pk != person.pk
+
+
+def test_anonymisation_takes_the_same_queries_for_few_or_many_participants():
+    old = meeting_ended(400)
+    now = timezone.now()
+
+    def queries_for(count: int) -> int:
+        for _ in range(count):
+            register(ParticipantFactory(), old)
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                participants_anonymise(
+                    participants=participants_to_anonymise(now=now, days=365), now=now
+                )
+                == count
+            )
+        return len(queries)
+
+    assert queries_for(2) == queries_for(6)
+
+
+def test_expired_pending_registrations_are_deleted_and_fresh_ones_kept():
+    upcoming = meeting_ended(-30)
+    only_expired = ParticipantFactory()
+    expired = register(only_expired, upcoming, Status.PENDING)
+    make_old(expired)
+    make_old(only_expired)
+    also_confirmed = ParticipantFactory()
+    expired_too = register(also_confirmed, upcoming, Status.PENDING)
+    make_old(expired_too)
+    make_old(also_confirmed)
+    register(also_confirmed, meeting_ended(-60))
+    fresh = register(ParticipantFactory(), upcoming, Status.PENDING)
+
+    output = anonymise()
+
+    remaining = Registration.objects.all()
+    assert fresh in remaining
+    assert expired not in remaining
+    assert expired_too not in remaining
+    assert not Participant.objects.filter(pk=only_expired.pk).exists()
+    assert Participant.objects.filter(pk=also_confirmed.pk).exists()
+    assert "Expired unconfirmed registrations deleted: 2" in output
+    assert "Participants deleted with them (they had no other registration): 1" in output
+
+
+def test_output_names_no_one_and_shows_no_email_address():
+    old = meeting_ended(400)
+    people = [
+        ParticipantFactory(first_name="Aminata", last_name="Traoré", email="a.traore@example.org"),
+        ParticipantFactory(first_name="Jean-Pierre", last_name="Kaboré", email="jp@example.org"),
+    ]
+    for person in people:
+        register(person, old)
+    leaving = ParticipantFactory(first_name="Fatou", last_name="Sow", email="fatou@example.org")
+    make_old(register(leaving, meeting_ended(-30), Status.PENDING))
+    make_old(leaving)
+
+    output = anonymise("--dry-run") + anonymise()
+
+    assert "@" not in output
+    for word in ["Aminata", "Traoré", "Jean-Pierre", "Kaboré", "Fatou", "Sow"]:
+        assert word not in output
+    assert old.title_en in output
+
+
+def test_negative_days_are_refused():
+    with pytest.raises(CommandError, match="--days"):
+        anonymise("--days", "-1")

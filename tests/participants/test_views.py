@@ -1,0 +1,360 @@
+"""The registration flow through its real pages: form, e-mail, confirmation, management."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.test import override_settings
+
+from events.models import Event
+from participants.models import Participant, Registration
+from tests.factories import RegistrationFactory, SessionFactory
+from tests.participants.conftest import form_data, link_in
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+
+
+def register(client, session, page="fr", **overrides):
+    path = {"fr": "/fr/inscription/atelier/", "en": "/en/register/atelier/"}[page]
+    return client.post(path, form_data(session, **overrides))
+
+
+def confirm(client, mailoutbox, captured):
+    path = link_in(mailoutbox[-1], "confirmer" if "/fr/" in mailoutbox[-1].body else "confirm")
+    with captured(execute=True):
+        return client.post(path)
+
+
+@pytest.fixture
+def captured(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+def test_meeting_page_shows_register_buttons_and_places_left(client, session):
+    response = client.get("/fr/rencontres/atelier/")
+
+    assert "2 places restantes" in response.text
+    assert f"/fr/inscription/atelier/?session={session.pk}" in response.text
+
+
+def test_meeting_page_says_when_a_session_is_full(client, session):
+    RegistrationFactory.create_batch(2, session=session, status=Status.CONFIRMED)
+
+    response = client.get("/fr/rencontres/atelier/")
+
+    assert "Complet" in response.text
+    assert "Rejoindre la liste d’attente" in response.text
+
+
+def test_form_offers_only_open_sessions(client, session):
+    closed = SessionFactory(
+        event=session.event, title_fr="Séance fermée", start=session.start, end=session.end,
+        registration_open=False,
+    )
+
+    response = client.get("/fr/inscription/atelier/")
+
+    assert response.status_code == 200
+    assert "Table ronde" in response.text
+    assert "Séance fermée" not in response.text
+    assert register(client, closed).status_code == 400
+    assert not Registration.objects.exists()
+
+
+def test_full_flow_in_french(client, session, mailoutbox, captured):
+    with captured(execute=True):
+        response = register(client, session)
+
+    assert response.status_code == 302
+    check = client.get(response.headers["Location"])
+    assert "Vérifiez vos e-mails" in check.text
+    assert Registration.objects.get().status == Status.PENDING
+    assert mailoutbox[0].subject.startswith("Confirmez votre inscription")
+    participant = Participant.objects.get()
+    assert participant.consent_at is not None and participant.privacy_notice_version
+
+    confirm_page = client.get(link_in(mailoutbox[0], "confirmer"))
+    assert "Confirmer mon inscription" in confirm_page.text
+    confirmed = confirm(client, mailoutbox, captured)
+
+    assert Registration.objects.get().status == Status.CONFIRMED
+    outcome = mailoutbox[1]
+    assert "Confirmée" in outcome.body
+    assert outcome.attachments[0][0] == "rencontre.ics"
+    assert outcome.alternatives[0][1] == "text/html"
+    manage = client.get(confirmed.headers["Location"])
+    assert "Votre adresse e-mail est confirmée." in manage.text
+    assert "Table ronde" in manage.text
+
+    with captured(execute=True):
+        cancelled = client.post(confirmed.headers["Location"], {"cancel": "all"})
+
+    assert cancelled.status_code == 302
+    assert Registration.objects.get().status == Status.CANCELLED
+    assert mailoutbox[-1].subject.startswith("Inscription annulée")
+
+
+def test_full_flow_in_english(client, session, mailoutbox, captured):
+    with captured(execute=True):
+        register(client, session, page="en", language="en")
+    confirmed = confirm(client, mailoutbox, captured)
+
+    manage = client.get(confirmed.headers["Location"])
+
+    assert mailoutbox[0].subject.startswith("Confirm your registration")
+    assert "Workshop on AI" in mailoutbox[0].body
+    assert mailoutbox[1].attachments[0][0] == "meeting.ics"
+    assert "/en/registration/manage/" in confirmed.headers["Location"]
+    assert "Your registration" in manage.text and "Confirmed" in manage.text
+
+
+def test_full_session_puts_the_confirmation_on_the_waiting_list(client, session, mailoutbox, captured):
+    RegistrationFactory.create_batch(2, session=session, status=Status.CONFIRMED)
+    with captured(execute=True):
+        register(client, session)
+
+    confirm(client, mailoutbox, captured)
+
+    mine = Registration.objects.get(participant__email="eloise@example.org")
+    assert mine.status == Status.WAITLISTED
+    assert "Liste d’attente" in mailoutbox[-1].body
+    assert not mailoutbox[-1].attachments
+
+
+def test_approval_mode_puts_the_confirmation_before_staff(client, session, mailoutbox, captured):
+    Event.objects.filter(pk=session.event_id).update(
+        registration_mode=Event.RegistrationMode.APPROVAL
+    )
+    with captured(execute=True):
+        register(client, session)
+
+    confirm(client, mailoutbox, captured)
+
+    assert Registration.objects.get().status == Status.AWAITING_APPROVAL
+    assert "En attente de validation" in mailoutbox[-1].body
+
+
+def test_registering_again_creates_nothing_and_resends_the_manage_link(
+    client, session, mailoutbox, captured
+):
+    with captured(execute=True):
+        register(client, session)
+    confirm(client, mailoutbox, captured)
+
+    with captured(execute=True):
+        again = register(client, session, email="ELOISE@example.org", first_name="Autre")
+
+    assert again.status_code == 302
+    assert Registration.objects.count() == 1
+    assert Participant.objects.get().first_name == "Éloïse"
+    assert mailoutbox[-1].subject.startswith("Vous êtes déjà inscrit")
+    assert "/fr/inscription/gerer/" in mailoutbox[-1].body
+
+
+def test_check_email_page_is_the_same_for_a_known_and_a_new_address(client, session, captured):
+    with captured(execute=True):
+        first = client.get(register(client, session).headers["Location"])
+        second = client.get(register(client, session).headers["Location"])
+
+    assert first.text == second.text
+
+
+def test_double_submission_creates_no_duplicate(client, session, captured):
+    with captured(execute=True):
+        register(client, session)
+        register(client, session)
+
+    assert Registration.objects.count() == 1
+    assert Participant.objects.count() == 1
+
+
+def test_reused_confirmation_link_gets_a_410_with_a_way_forward(client, session, mailoutbox, captured):
+    with captured(execute=True):
+        register(client, session)
+    path = link_in(mailoutbox[0], "confirmer")
+    confirm(client, mailoutbox, captured)
+
+    response = client.get(path)
+
+    assert response.status_code == 410
+    assert "déjà été utilisé" in response.text
+    assert "/fr/inscription/atelier/" in response.text
+
+
+def test_tampered_confirmation_link_gets_a_400(client, session, mailoutbox, captured):
+    with captured(execute=True):
+        register(client, session)
+    path = link_in(mailoutbox[0], "confirmer")
+
+    response = client.get(path[:-6] + "abcde/")
+
+    assert response.status_code == 400
+    assert "a été modifié" in response.text
+    assert Registration.objects.get().status == Status.PENDING
+
+
+def test_expired_confirmation_link_gets_a_410_with_a_new_link(client, session, mailoutbox, captured):
+    two_days_ago = signing.time.time() - 49 * 3600
+    with mock.patch("django.core.signing.time.time", return_value=two_days_ago), captured(
+        execute=True
+    ):
+        register(client, session)
+
+    response = client.get(link_in(mailoutbox[0], "confirmer"))
+
+    assert response.status_code == 410
+    assert "a expiré" in response.text
+    assert "Obtenir un nouveau lien" in response.text
+    assert Registration.objects.get().status == Status.PENDING
+
+
+def test_tampered_manage_link_gets_a_400(client):
+    response = client.get("/en/registration/manage/not-a-real-token/")
+
+    assert response.status_code == 400
+    assert "has been altered" in response.text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"consent": ""}, "Vous devez accepter la politique de confidentialité"),
+        ({"email": "pas-une-adresse"}, "Saisissez une adresse e-mail valide"),
+        ({"sessions": []}, "Choisissez au moins une séance"),
+        ({"first_name": ""}, "Ce champ est obligatoire"),
+        ({"sessions": ["abc"]}, "Choisissez parmi les séances proposées"),
+    ],
+)
+def test_bad_input_gets_a_400_with_a_message_in_french(client, session, overrides, message):
+    response = register(client, session, **overrides)
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert not Registration.objects.exists()
+
+
+def test_missing_consent_gets_a_message_in_english(client, session):
+    response = register(client, session, page="en", language="en", consent="")
+
+    assert response.status_code == 400
+    assert "You must accept the privacy notice to register." in response.text
+
+
+def test_honeypot_filled_is_refused_and_nothing_is_stored(client, session, mailoutbox):
+    response = register(client, session, website="http://spam.example")
+
+    assert response.status_code == 400
+    assert not Participant.objects.exists()
+    assert mailoutbox == []
+
+
+@override_settings(REGISTRATION_RATE_PER_EMAIL=2)
+def test_rate_limit_per_email_gets_a_429(client, session, mailoutbox, captured):
+    with captured(execute=True):
+        for _ in range(2):
+            register(client, session)
+        response = register(client, session)
+
+    assert response.status_code == 429
+    assert "Trop de demandes" in response.text
+    assert len(mailoutbox) == 2
+
+
+@override_settings(REGISTRATION_RATE_PER_IP=1)
+def test_rate_limit_per_address_gets_a_429(client, session, captured):
+    with captured(execute=True):
+        register(client, session)
+        response = register(client, session, email="autre@example.org")
+
+    assert response.status_code == 429
+    assert Participant.objects.count() == 1
+
+
+def test_closed_meeting_offers_no_form(client, session):
+    Event.objects.filter(pk=session.event_id).update(registration_mode=Event.RegistrationMode.CLOSED)
+
+    page = client.get("/fr/inscription/atelier/")
+    post = register(client, session)
+
+    assert "Les inscriptions sont fermées pour cette rencontre." in page.text
+    assert post.status_code == 400
+    assert not Registration.objects.exists()
+
+
+def test_past_session_cannot_be_chosen(client, session):
+    past = SessionFactory(
+        event=session.event,
+        start=session.start - dt.timedelta(days=400),
+        end=session.start - dt.timedelta(days=400) + dt.timedelta(hours=1),
+    )
+
+    response = register(client, past)
+
+    assert response.status_code == 400
+
+
+def test_nobody_can_cancel_another_persons_registration(client, session, mailoutbox, captured):
+    other = RegistrationFactory(session=session, status=Status.CONFIRMED)
+    with captured(execute=True):
+        register(client, session)
+    manage = confirm(client, mailoutbox, captured).headers["Location"]
+
+    response = client.post(manage, {"cancel": str(other.pk)})
+
+    assert response.status_code == 400
+    other.refresh_from_db()
+    assert other.status == Status.CONFIRMED
+
+
+def test_privacy_notice_exists_in_both_languages(client):
+    french = client.get("/fr/confidentialite/")
+    english = client.get("/en/privacy/")
+
+    assert "Politique de confidentialité" in french.text
+    assert "Privacy notice" in english.text
+
+
+def test_no_personal_data_in_urls_or_public_pages(client, session, mailoutbox, captured):
+    with captured(execute=True):
+        redirect = register(client, session)
+    manage = confirm(client, mailoutbox, captured).headers["Location"]
+    links = [redirect.headers["Location"], manage, link_in(mailoutbox[0], "confirmer")]
+
+    public = [client.get(p).text for p in ["/fr/", "/fr/rencontres/", "/fr/rencontres/atelier/"]]
+
+    for text in [*links, *public]:
+        assert "eloise" not in text.lower()
+        assert "Dûpont" not in text
+
+
+def test_registration_pages_make_a_fixed_number_of_queries(
+    client, open_event, django_assert_max_num_queries
+):
+    for index in range(3):
+        SessionFactory(event=open_event, start=open_event.start, end=open_event.end)
+    with django_assert_max_num_queries(10) as few:
+        client.get("/fr/inscription/atelier/")
+    for index in range(27):
+        SessionFactory(event=open_event, start=open_event.start, end=open_event.end)
+
+    with django_assert_max_num_queries(len(few)):
+        response = client.get("/fr/inscription/atelier/")
+
+    assert response.text.count('name="sessions"') == 30
+
+
+def test_confirmation_costs_a_fixed_number_of_queries_per_session(
+    client, session, mailoutbox, captured, django_assert_max_num_queries
+):
+    with captured(execute=True):
+        register(client, session)
+    path = link_in(mailoutbox[0], "confirmer")
+
+    with django_assert_max_num_queries(16) as queries, captured(execute=True):
+        client.post(path)
+
+    print(f"\n[cost] one confirmation (request, seat, outcome e-mail): {len(queries)} queries")
+    assert Registration.objects.get().status == Status.CONFIRMED
