@@ -1,6 +1,9 @@
 from django.apps import apps
 from django.contrib import admin
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
@@ -65,7 +68,7 @@ class EventOrganiserInline(admin.TabularInline):
 class SessionInline(TranslationStackedInline):
     model = Session
     extra = 0
-    fields = ["title", "start", "end", "room", "capacity", "order"]
+    fields = ["title", "start", "end", "room", "capacity", "registration_open", "order"]
     show_change_link = True
 
 
@@ -93,6 +96,7 @@ class EventAdmin(TranslationStatusAdmin):
         "translation_status",
     ]
     list_filter = ["status", "registration_mode", "format", "cycle", "is_example", "themes"]
+    actions = ["export_participants"]
     list_select_related = ["cycle"]
     search_fields = ["title_fr", "title_en", "city_fr", "city_en", "summary_fr", "summary_en"]
     date_hierarchy = "start"
@@ -118,6 +122,17 @@ class EventAdmin(TranslationStatusAdmin):
         ),
     ]
 
+    # The participants' export lives in the participants app; events reaches it by URL name
+    # and permission name only, so that it never imports participants.
+    def has_export_participants_permission(self, request) -> bool:
+        return request.user.has_perm("participants.view_registration")
+
+    @admin.action(description=_("Export participants (CSV)"), permissions=["export_participants"])
+    def export_participants(self, request, queryset):
+        ids = queryset.order_by().values_list("pk", flat=True)
+        url = reverse(f"{self.admin_site.name}:participants_registration_export")
+        return HttpResponseRedirect(f"{url}?{urlencode({'event': list(ids)}, doseq=True)}")
+
 
 class SessionSpeakerInline(admin.TabularInline):
     model = SessionSpeaker
@@ -127,13 +142,45 @@ class SessionSpeakerInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(TranslationStatusAdmin):
-    list_display = ["title", "event", "start", "end", "room", "capacity", "translation_status"]
-    list_filter = ["event"]
+    list_display = [
+        "title",
+        "event",
+        "start",
+        "end",
+        "room",
+        "seats",
+        "waitlisted",
+        "registration_open",
+        "translation_status",
+    ]
+    list_filter = ["registration_open", "event"]
     list_select_related = ["event"]
     search_fields = ["title_fr", "title_en", "event__title_fr", "event__title_en"]
     date_hierarchy = "start"
     autocomplete_fields = ["event"]
     inlines = [SessionSpeakerInline]
+    actions = ["export_participants"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(description=_("confirmed / capacity"), ordering="confirmed_count")
+    def seats(self, obj) -> str:
+        return f"{obj.confirmed_count} / {'—' if obj.capacity is None else obj.capacity}"
+
+    @admin.display(description=_("waitlisted"), ordering="waitlisted_count")
+    def waitlisted(self, obj) -> int:
+        return obj.waitlisted_count
 
     def view_on_site(self, obj):
         return obj.event.get_absolute_url()
+
+    # As on EventAdmin: the export is reached by URL name, events does not import participants.
+    def has_export_participants_permission(self, request) -> bool:
+        return request.user.has_perm("participants.view_registration")
+
+    @admin.action(description=_("Export participants (CSV)"), permissions=["export_participants"])
+    def export_participants(self, request, queryset):
+        ids = queryset.order_by().values_list("pk", flat=True)
+        url = reverse(f"{self.admin_site.name}:participants_registration_export")
+        return HttpResponseRedirect(f"{url}?{urlencode({'session': list(ids)}, doseq=True)}")

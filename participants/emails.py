@@ -33,8 +33,10 @@ def manage_url(*, participant, event, language: str) -> str:
     return absolute_url(path)
 
 
-def send(*, template: str, registrations: list[Registration], language: str, **context) -> bool:
-    """Send `participants/email/<template>` about these registrations of one participant."""
+def build(
+    *, template: str, registrations: list[Registration], language: str, **context
+) -> EmailMultiAlternatives:
+    """The e-mail `participants/email/<template>` about these registrations of one person."""
     participant = registrations[0].participant
     event = registrations[0].session.event
     with translation.override(language):
@@ -65,10 +67,15 @@ def send(*, template: str, registrations: list[Registration], language: str, **c
                 sessions_calendar(event=event, sessions=confirmed, url=context["event_url"]),
                 "text/calendar",
             )
+    return message
+
+
+def send(*, template: str, registrations: list[Registration], language: str, **context) -> bool:
+    """Build and send an e-mail; on any failure, flag the registrations for a resend."""
     ids = [r.pk for r in registrations]
     try:
-        message.send()
-    except Exception as error:  # noqa: BLE001 - any transport error must keep the registration
+        build(template=template, registrations=registrations, language=language, **context).send()
+    except Exception as error:  # noqa: BLE001 - no failure of the e-mail may undo a registration
         # Registration ids only: never the address or the name.
         logger.warning(
             "E-mail %r for registrations %s failed: %s", template, ids, type(error).__name__

@@ -14,8 +14,21 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def set_header(po, language: str) -> None:
+    po.metadata.update(
+        {
+            "Project-Id-Version": "cycle-portal",
+            "Language": language,
+            "Language-Team": f"{language} <noreply@example.org>",
+            "Last-Translator": "Cycle portal team <noreply@example.org>",
+            "PO-Revision-Date": po.metadata.get("POT-Creation-Date", ""),
+        }
+    )
+
+
 def fill_english(path: Path) -> None:
     po = polib.pofile(str(path))
+    set_header(po, "en")
     for entry in po:
         # The source strings are English: each is its own translation, never a fuzzy guess.
         if entry.msgid_plural:
@@ -29,6 +42,7 @@ def fill_english(path: Path) -> None:
 
 def fill_french(path: Path, table: dict) -> None:
     po = polib.pofile(str(path))
+    set_header(po, "fr")
     for entry in po:
         # A fuzzy guess of makemessages stays fuzzy (and fails the tests) until the table says.
         if entry.msgid_plural:

@@ -139,8 +139,14 @@ def test_concurrent_cancellations_give_each_place_to_the_waiting_list_in_order(c
 def test_concurrent_double_submission_creates_one_registration():
     session = session_of(capacity=5)
     details = services.ParticipantDetails(
-        first_name="Awa", last_name="Ndiaye", email="awa@example.org", organisation_name="",
-        category="other", country="SN", language="fr", accessibility_needs="",
+        first_name="Awa",
+        last_name="Ndiaye",
+        email="awa@example.org",
+        organisation_name="",
+        category="other",
+        country="SN",
+        language="fr",
+        accessibility_needs="",
     )
 
     errors = run_at_once(

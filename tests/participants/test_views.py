@@ -51,7 +51,10 @@ def test_meeting_page_says_when_a_session_is_full(client, session):
 
 def test_form_offers_only_open_sessions(client, session):
     closed = SessionFactory(
-        event=session.event, title_fr="Séance fermée", start=session.start, end=session.end,
+        event=session.event,
+        title_fr="Séance fermée",
+        start=session.start,
+        end=session.end,
         registration_open=False,
     )
 
@@ -111,7 +114,9 @@ def test_full_flow_in_english(client, session, mailoutbox, captured):
     assert "Your registration" in manage.text and "Confirmed" in manage.text
 
 
-def test_full_session_puts_the_confirmation_on_the_waiting_list(client, session, mailoutbox, captured):
+def test_full_session_puts_the_confirmation_on_the_waiting_list(
+    client, session, mailoutbox, captured
+):
     RegistrationFactory.create_batch(2, session=session, status=Status.CONFIRMED)
     with captured(execute=True):
         register(client, session)
@@ -171,7 +176,9 @@ def test_double_submission_creates_no_duplicate(client, session, captured):
     assert Participant.objects.count() == 1
 
 
-def test_reused_confirmation_link_gets_a_410_with_a_way_forward(client, session, mailoutbox, captured):
+def test_reused_confirmation_link_gets_a_410_with_a_way_forward(
+    client, session, mailoutbox, captured
+):
     with captured(execute=True):
         register(client, session)
     path = link_in(mailoutbox[0], "confirmer")
@@ -196,10 +203,13 @@ def test_tampered_confirmation_link_gets_a_400(client, session, mailoutbox, capt
     assert Registration.objects.get().status == Status.PENDING
 
 
-def test_expired_confirmation_link_gets_a_410_with_a_new_link(client, session, mailoutbox, captured):
+def test_expired_confirmation_link_gets_a_410_with_a_new_link(
+    client, session, mailoutbox, captured
+):
     two_days_ago = signing.time.time() - 49 * 3600
-    with mock.patch("django.core.signing.time.time", return_value=two_days_ago), captured(
-        execute=True
+    with (
+        mock.patch("django.core.signing.time.time", return_value=two_days_ago),
+        captured(execute=True),
     ):
         register(client, session)
 
@@ -274,7 +284,9 @@ def test_rate_limit_per_address_gets_a_429(client, session, captured):
 
 
 def test_closed_meeting_offers_no_form(client, session):
-    Event.objects.filter(pk=session.event_id).update(registration_mode=Event.RegistrationMode.CLOSED)
+    Event.objects.filter(pk=session.event_id).update(
+        registration_mode=Event.RegistrationMode.CLOSED
+    )
 
     page = client.get("/fr/inscription/atelier/")
     post = register(client, session)
@@ -333,12 +345,10 @@ def test_no_personal_data_in_urls_or_public_pages(client, session, mailoutbox, c
 def test_registration_pages_make_a_fixed_number_of_queries(
     client, open_event, django_assert_max_num_queries
 ):
-    for index in range(3):
-        SessionFactory(event=open_event, start=open_event.start, end=open_event.end)
+    SessionFactory.create_batch(3, event=open_event, start=open_event.start, end=open_event.end)
     with django_assert_max_num_queries(10) as few:
         client.get("/fr/inscription/atelier/")
-    for index in range(27):
-        SessionFactory(event=open_event, start=open_event.start, end=open_event.end)
+    SessionFactory.create_batch(27, event=open_event, start=open_event.start, end=open_event.end)
 
     with django_assert_max_num_queries(len(few)):
         response = client.get("/fr/inscription/atelier/")
@@ -358,3 +368,22 @@ def test_confirmation_costs_a_fixed_number_of_queries_per_session(
 
     print(f"\n[cost] one confirmation (request, seat, outcome e-mail): {len(queries)} queries")
     assert Registration.objects.get().status == Status.CONFIRMED
+
+
+def test_failed_e_mail_keeps_the_registration_and_logs_no_personal_data(
+    client, session, captured, caplog
+):
+    with (
+        mock.patch(
+            "django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("SMTP down")
+        ),
+        captured(execute=True),
+    ):
+        response = register(client, session)
+
+    registration = Registration.objects.get()
+    assert response.status_code == 302
+    assert registration.email_failed
+    assert f"[{registration.pk}]" in caplog.text
+    assert "eloise" not in caplog.text.lower()
+    assert "Dûpont" not in caplog.text
