@@ -5,14 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from events.views import HomeView
 
+from . import seo
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", seo.robots_txt, name="robots"),
+    path("sitemap.xml", seo.sitemap, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
-    path(_("meetings/"), include("events.urls")),
-    path(_("findings/"), include("themes.urls")),
+    path("", include("events.urls")),
+    path("", include("themes.urls")),
     path("", include("participants.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

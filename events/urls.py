@@ -1,10 +1,30 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import opendata, views
 
 app_name = "events"
 
 urlpatterns = [
-    path("", views.EventListView.as_view(), name="list"),
-    path("<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
+    path(_("meetings/"), views.EventListView.as_view(), name="list"),
+    path(_("meetings/calendar.ics"), opendata.UpcomingCalendarView.as_view(), name="calendar"),
+    path(_("meetings/feed/"), opendata.EventFeed(), name="feed"),
+    path(_("meetings/export.csv"), opendata.EventCsvView.as_view(), name="export_csv"),
+    path(_("meetings/export.json"), opendata.EventJsonView.as_view(), name="export_json"),
+    path(_("meetings/<slug:slug>/"), views.EventDetailView.as_view(), name="detail"),
+    path(
+        _("meetings/<slug:slug>/calendar.ics"),
+        opendata.EventCalendarView.as_view(),
+        name="event_calendar",
+    ),
+    path(
+        _("meetings/<slug:slug>/sessions/<int:pk>/calendar.ics"),
+        opendata.SessionCalendarView.as_view(),
+        name="session_calendar",
+    ),
+    path(
+        _("organisations/<slug:slug>/"),
+        views.OrganisationDetailView.as_view(),
+        name="organisation",
+    ),
 ]

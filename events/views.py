@@ -46,3 +46,7 @@ class EventDetailView(PublicEventMixin, DetailView):
 
     def get_queryset(self):
         return Event.objects.public().with_programme()
+
+
+class OrganisationDetailView(DetailView):
+    pass

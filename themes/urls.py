@@ -1,9 +1,17 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import opendata, search, views
 
 app_name = "themes"
 
 urlpatterns = [
-    path("<int:pk>/", views.FindingDetailView.as_view(), name="finding"),
+    path(_("themes/"), views.ThemeListView.as_view(), name="list"),
+    path(_("themes/<slug:slug>/"), views.ThemeDetailView.as_view(), name="detail"),
+    path(_("findings/"), views.FindingExplorerView.as_view(), name="explorer"),
+    path(_("findings/feed/"), opendata.FindingFeed(), name="feed"),
+    path(_("findings/export.csv"), opendata.FindingCsvView.as_view(), name="export_csv"),
+    path(_("findings/export.json"), opendata.FindingJsonView.as_view(), name="export_json"),
+    path(_("findings/<int:pk>/"), views.FindingDetailView.as_view(), name="finding"),
+    path(_("search/"), search.SearchView.as_view(), name="search"),
 ]

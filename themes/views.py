@@ -1,3 +1,5 @@
+from django.http import Http404
+from django.views import View
 from django.views.generic import DetailView
 
 from .models import Finding
@@ -8,3 +10,20 @@ class FindingDetailView(DetailView):
 
     def get_queryset(self):
         return Finding.objects.public().for_cards()
+
+
+class _NotYet(View):
+    def get(self, request, *args, **kwargs):
+        raise Http404
+
+
+class ThemeListView(_NotYet):
+    pass
+
+
+class ThemeDetailView(_NotYet):
+    pass
+
+
+class FindingExplorerView(_NotYet):
+    pass

@@ -1,7 +1,10 @@
 """Template helpers shared by every page: language links and query strings."""
 
 from django import template
+from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -20,3 +23,18 @@ def query_with(context, **params) -> str:
     for key, value in params.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def lang_of(obj, field: str) -> str:
+    """` lang="xx"` when a translated field shows its fallback in the other language.
+
+    Screen readers then read the passage with the right voice: `<h1{% lang_of event "title" %}>`.
+    """
+    current = get_language()
+    if getattr(obj, f"{field}_{current}", None):
+        return ""
+    for code, _name in settings.LANGUAGES:
+        if code != current and getattr(obj, f"{field}_{code}", None):
+            return format_html(' lang="{}"', code)
+    return ""

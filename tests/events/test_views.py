@@ -319,3 +319,11 @@ def test_organisation_kinds_include_states_with_their_status():
     )
 
     assert state.get_francophonie_status_display() == "Observateur"
+
+
+def test_french_fallback_on_an_english_page_is_marked_as_french(client):
+    EventFactory(slug="sans-anglais", title_fr="Rencontre non traduite", title_en="")
+
+    response = client.get("/en/meetings/sans-anglais/")
+
+    assert '<h1 lang="fr">Rencontre non traduite</h1>' in response.text
