@@ -141,6 +141,22 @@ class EventQuerySet(models.QuerySet):
             "themes",
         )
 
+    def related_to(self, event: "Event"):
+        """Other meetings sharing the most themes and organisers with this one."""
+        theme_ids = [theme.pk for theme in event.themes.all()]
+        organisation_ids = [link.organisation_id for link in event.event_organisers.all()]
+        return (
+            self.exclude(pk=event.pk)
+            .annotate(
+                shared=Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
+                + Count(
+                    "organisations", filter=Q(organisations__in=organisation_ids), distinct=True
+                )
+            )
+            .filter(shared__gt=0)
+            .order_by("-shared", "-start")
+        )
+
     def with_programme(self):
         """What the meeting page shows: the listing, strategic projects, sessions and speakers."""
         return self.with_listing().prefetch_related(

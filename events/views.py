@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.db.models import Count, Sum
-from django.views.generic import DetailView, TemplateView
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from .filters import EventFilter
-from .models import Event
+from .models import Event, Organisation
 
 
 class PublicEventMixin:
@@ -22,9 +23,21 @@ class HomeView(TemplateView):
         events = Event.objects.public()
         context["upcoming_events"] = events.upcoming().with_listing()[:3]
         context["recent_events"] = events.past().with_listing()[:3]
-        context["figures"] = events.filter(is_example=False).aggregate(
-            meetings=Count("pk"), participants=Sum("reported_participants")
+        # Key figures count real meetings only, never the fictional examples.
+        real = events.filter(is_example=False)
+        context["figures"] = real.aggregate(
+            meetings=Count("pk"),
+            participants=Sum("reported_participants"),
+            countries=Count("country", distinct=True, filter=~Q(country="")),
         )
+        # Findings are counted through their reverse relation: events does not import themes.
+        rows = (
+            real.filter(findings__isnull=False)
+            .order_by()
+            .values("findings__kind")
+            .annotate(count=Count("findings"))
+        )
+        context["findings_by_kind"] = {row["findings__kind"]: row["count"] for row in rows}
         return context
 
 
@@ -41,12 +54,69 @@ class EventListView(PublicEventMixin, FilterView):
         return response
 
 
+def event_json_ld(event: Event, url: str) -> dict:
+    """schema.org Event data of a meeting page."""
+    attendance = {
+        Event.Format.IN_PERSON: "OfflineEventAttendanceMode",
+        Event.Format.ONLINE: "OnlineEventAttendanceMode",
+        Event.Format.HYBRID: "MixedEventAttendanceMode",
+    }[event.format]
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "url": url,
+        "startDate": event.local_start.isoformat(),
+        "endDate": event.local_end.isoformat(),
+        "eventStatus": "https://schema.org/"
+        + ("EventCancelled" if event.is_cancelled else "EventScheduled"),
+        "eventAttendanceMode": f"https://schema.org/{attendance}",
+        "location": {
+            "@type": "Place",
+            "name": event.venue or event.city,
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": event.city,
+                "addressCountry": event.country.code or None,
+            },
+        },
+        "organizer": [
+            {"@type": "Organization", "name": link.organisation.name}
+            for link in event.organisers_by_role()
+        ],
+    }
+
+
 class EventDetailView(PublicEventMixin, DetailView):
     template_name = "events/event_detail.html"
 
     def get_queryset(self):
         return Event.objects.public().with_programme()
 
+    def get_context_data(self, **kwargs):
+        event = self.object
+        return super().get_context_data(
+            related_events=Event.objects.public().related_to(event).with_listing()[:3],
+            json_ld=event_json_ld(event, self.request.build_absolute_uri(event.get_absolute_url())),
+            **kwargs,
+        )
 
-class OrganisationDetailView(DetailView):
-    pass
+
+class OrganisationDetailView(ListView):
+    """An organising body and the public meetings it organised."""
+
+    template_name = "events/organisation_detail.html"
+    paginate_by = settings.EVENTS_PER_PAGE
+
+    def get_queryset(self):
+        self.organisation = get_object_or_404(Organisation, slug=self.kwargs["slug"])
+        return (
+            Event.objects.public()
+            .filter(organisations=self.organisation)
+            .with_listing()
+            .order_by("-start")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, **kwargs)

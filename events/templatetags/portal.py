@@ -1,19 +1,41 @@
 """Template helpers shared by every page: language links and query strings."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def translated_url(context, language_code: str) -> str:
+def translated_url(context, language_code: str, absolute: bool = False) -> str:
     """The current page, query string included, in another language."""
     request = context["request"]
-    return translate_url(request.get_full_path(), language_code)
+    url = translate_url(request.get_full_path(), language_code)
+    return request.build_absolute_uri(url) if absolute else url
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """The page's own address: its path, and its page number, without filters or tracking."""
+    request = context["request"]
+    page = request.GET.get("page", "")
+    suffix = f"?page={page}" if page.isdigit() and page != "1" else ""
+    return request.build_absolute_uri(request.path) + suffix
+
+
+@register.simple_tag
+def json_ld(data: dict) -> str:
+    """A schema.org block; the JSON is escaped so it cannot close its script element."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    payload = payload.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

@@ -327,3 +327,135 @@ def test_french_fallback_on_an_english_page_is_marked_as_french(client):
     response = client.get("/en/meetings/sans-anglais/")
 
     assert '<h1 lang="fr">Rencontre non traduite</h1>' in response.text
+
+
+def test_home_shows_key_figures_of_real_meetings_only(client):
+    real = EventFactory(reported_participants=80, country="CH")
+    EventFactory(reported_participants=20, country="FR")
+    EventFactory(reported_participants=500, country="SN", is_example=True)
+    FindingFactory.create_batch(2, event=real, kind=Finding.Kind.OPPORTUNITY)
+    FindingFactory(event=real, kind=Finding.Kind.RISK)
+
+    response = client.get("/fr/")
+
+    figures = response.context["figures"]
+    assert figures == {"meetings": 2, "participants": 100, "countries": 2}
+    assert response.context["findings_by_kind"] == {"opportunity": 2, "risk": 1}
+    assert "Pays hôtes" in response.text
+
+
+def test_home_queries_do_not_grow_with_the_data(client, django_assert_max_num_queries):
+    for _ in range(3):
+        FindingFactory(event=EventOrganiserFactory().event, featured=True)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/fr/")
+    for _ in range(27):
+        FindingFactory(event=EventOrganiserFactory().event, featured=True)
+
+    with django_assert_max_num_queries(len(few)):
+        client.get("/fr/")
+
+
+def test_organisation_page_lists_its_public_meetings(client):
+    unidir = OrganisationFactory(slug="unidir", name_fr="Institut des Nations Unies")
+    EventOrganiserFactory(organisation=unidir, event__title_fr="Rencontre avec l’UNIDIR")
+    EventOrganiserFactory(
+        organisation=unidir, event__title_fr="Brouillon", event__status=Event.Status.DRAFT
+    )
+
+    response = client.get("/fr/organisations/unidir/")
+    english = client.get("/en/organisations/unidir/")
+
+    assert response.status_code == 200
+    assert "Institut des Nations Unies" in response.text
+    assert "Rencontre avec l’UNIDIR" in response.text
+    assert "Brouillon" not in response.text
+    assert english.status_code == 200
+
+
+def test_unknown_organisation_is_a_404(client):
+    assert client.get("/fr/organisations/inconnue/").status_code == 404
+
+
+def test_organisation_page_queries_do_not_grow(client, django_assert_max_num_queries):
+    unidir = OrganisationFactory(slug="unidir")
+    for _ in range(3):
+        EventOrganiserFactory(organisation=unidir)
+    with django_assert_max_num_queries(10) as few:
+        client.get("/fr/organisations/unidir/")
+    for _ in range(27):
+        EventOrganiserFactory(organisation=unidir)
+
+    with django_assert_max_num_queries(len(few)):
+        client.get("/fr/organisations/unidir/")
+
+
+def test_meeting_page_links_its_organisers_pages(client):
+    link = EventOrganiserFactory(event__slug="ia", organisation__slug="oif")
+
+    response = client.get("/fr/rencontres/ia/")
+
+    assert 'href="/fr/organisations/oif/"' in response.text
+    assert link.organisation.name in response.text
+
+
+def test_related_meetings_share_themes_or_organisers(client):
+    theme = ThemeFactory()
+    oif = OrganisationFactory()
+    event = EventOrganiserFactory(event__slug="ia", organisation=oif).event
+    event.themes.add(theme)
+    both = EventOrganiserFactory(organisation=oif, event__title_fr="Même thème et organisateur")
+    both.event.themes.add(theme)
+    EventFactory(title_fr="Même thème seulement").themes.add(theme)
+    EventFactory(title_fr="Sans rapport")
+    EventFactory(title_fr="Brouillon lié", status=Event.Status.DRAFT).themes.add(theme)
+
+    related = client.get("/fr/rencontres/ia/").context["related_events"]
+
+    assert [e.title for e in related] == ["Même thème et organisateur", "Même thème seulement"]
+
+
+def test_meeting_page_carries_schema_org_event_data(client):
+    import json
+    import re
+
+    EventOrganiserFactory(
+        event__slug="ia", event__status=Event.Status.CANCELLED, organisation__name_fr="OIF"
+    )
+
+    page = client.get("/fr/rencontres/ia/").text
+
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    data = json.loads(block.group(1))
+    assert data["@type"] == "Event"
+    assert data["startDate"] == "2025-04-15T09:00:00+02:00"
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+    assert data["organizer"] == [{"@type": "Organization", "name": "OIF"}]
+    assert data["url"] == "http://testserver/fr/rencontres/ia/"
+
+
+def test_json_ld_cannot_close_its_script_element(client):
+    EventFactory(slug="ia", title_fr="</script><script>alert(1)</script>")
+
+    page = client.get("/fr/rencontres/ia/").text
+
+    assert "<script>alert(1)" not in page
+
+
+def test_pages_name_their_language_alternates_and_canonical_address(client):
+    EventFactory(slug="ia")
+
+    page = client.get("/fr/rencontres/ia/?utm_source=x").text
+
+    assert '<link rel="canonical" href="http://testserver/fr/rencontres/ia/">' in page
+    assert 'hreflang="en" href="http://testserver/en/meetings/ia/?utm_source=x"' in page
+    assert 'hreflang="x-default" href="http://testserver/fr/rencontres/ia/?utm_source=x"' in page
+    assert '<meta property="og:title" content="Rencontre numéro' in page
+
+
+def test_every_page_has_the_search_box(client):
+    response = client.get("/en/meetings/")
+
+    assert '<form class="site-search" role="search" method="get" action="/en/search/">' in (
+        response.text
+    )
