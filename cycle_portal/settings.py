@@ -194,3 +194,9 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # The address the portal is reached at, for the links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Licence under which the meetings and findings are published as open data (CSV, JSON, feeds).
+OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = os.environ.get(
+    "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)

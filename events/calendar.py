@@ -1,8 +1,22 @@
-"""iCalendar (.ics) files for meetings and sessions."""
+"""iCalendar (.ics) files for meetings and sessions.
 
+Times are written in the meeting's own time zone (TZID and a VTIMEZONE), so that a
+calendar shows the local time of the venue and converts it for people elsewhere.
+"""
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.utils import timezone, translation
-from icalendar import Calendar
+from django.utils.translation import gettext as _
+from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
+
+# How often a subscribed calendar should fetch the feed again.
+REFRESH_INTERVAL = dt.timedelta(hours=12)
+# A meeting recorded up to this local time (or later) ends with its day.
+LAST_MINUTE = dt.time(23, 59)
 
 
 def _calendar() -> Calendar:
@@ -10,29 +24,131 @@ def _calendar() -> Calendar:
     calendar.add("prodid", "-//OIF//Cycle portal//FR")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     return calendar
+
+
+def uid(kind: str, pk: int) -> str:
+    """A stable identifier, the same in every file and e-mail, so that calendars update it."""
+    domain = urlsplit(settings.SITE_URL).hostname or "cycle-portal"
+    return f"{kind}-{pk}@{domain}"
 
 
 def _location(event) -> str:
     return ", ".join(part for part in [event.venue, event.city, event.country.name] if part)
 
 
+def _language_of(obj, field: str) -> str:
+    """The language the text of a translated field is actually in (it may be the fallback)."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    if getattr(obj, f"{field}_{current}", None):
+        return current
+    for code, _name in settings.LANGUAGES:
+        if getattr(obj, f"{field}_{code}", None):
+            return code
+    return current
+
+
+def labelled(event, title: str) -> str:
+    """A title with what no reader may miss: the meeting is cancelled, or a fictional example."""
+    if event.is_example:
+        title = _("%(title)s (fictional example)") % {"title": title}
+    if event.is_cancelled:
+        title = _("Cancelled: %(title)s") % {"title": title}
+    return title
+
+
+def _entry(event, *, kind: str, pk: int, title: str, start, end, url: str) -> CalendarEvent:
+    entry = CalendarEvent()
+    entry.add("uid", uid(kind, pk))
+    entry.add("dtstamp", timezone.now())
+    if event.updated_at:
+        entry.add("last-modified", event.updated_at)
+    entry.add("summary", labelled(event, title))
+    entry.add("dtstart", start)
+    entry.add("dtend", end)
+    entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    if url:
+        entry.add("url", url)
+    return entry
+
+
+def spans_whole_days(event) -> bool:
+    """Whether the meeting's hours are unknown: it is recorded from midnight to midnight."""
+    return event.local_start.time() == dt.time.min and event.local_end.time() >= LAST_MINUTE
+
+
+def event_entry(event, *, url: str = "") -> CalendarEvent:
+    """The whole meeting, from its first to its last day, in its time zone.
+
+    Without hours, it is an all-day entry, whose end is by definition the day after.
+    """
+    if spans_whole_days(event):
+        start = event.local_start.date()
+        end = event.local_end.date() + dt.timedelta(days=1)
+    else:
+        start, end = event.local_start, event.local_end
+    entry = _entry(
+        event, kind="event", pk=event.pk, title=event.title, start=start, end=end, url=url
+    )
+    if _location(event):
+        entry.add("location", _location(event))
+    if event.summary:
+        entry.add(
+            "description", event.summary, parameters={"language": _language_of(event, "summary")}
+        )
+    return entry
+
+
+def session_entry(session, *, event, url: str = "") -> CalendarEvent:
+    """One session of a meeting, in the meeting's time zone."""
+    entry = _entry(
+        event,
+        kind="session",
+        pk=session.pk,
+        title=f"{session.title} — {event.title}",
+        start=session.local_start,
+        end=session.local_end,
+        url=url,
+    )
+    if session.room or _location(event):
+        entry.add("location", ", ".join(p for p in [session.room, _location(event)] if p))
+    source, field = (session, "description") if session.description else (event, "summary")
+    text = getattr(source, field)
+    if text:
+        entry.add("description", text, parameters={"language": _language_of(source, field)})
+    return entry
+
+
+def _finish(calendar: Calendar) -> bytes:
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
 def sessions_calendar(*, event, sessions, url: str = "") -> bytes:
     """One entry per session, in the meeting's time zone (the local time of the venue)."""
     calendar = _calendar()
-    language = translation.get_language() or "fr"
     for session in sessions:
-        entry = CalendarEvent()
-        entry.add("uid", f"session-{session.pk}@cycle-portal")
-        entry.add("summary", f"{session.title} — {event.title}")
-        entry.add("dtstart", session.local_start)
-        entry.add("dtend", session.local_end)
-        entry.add("dtstamp", timezone.now())
-        if session.room or _location(event):
-            entry.add("location", ", ".join(p for p in [session.room, _location(event)] if p))
-        if url:
-            entry.add("url", url)
-        entry.add("description", event.summary or "", parameters={"language": language})
-        calendar.add_component(entry)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+        calendar.add_component(session_entry(session, event=event, url=url))
+    return _finish(calendar)
+
+
+def event_calendar(*, event, url: str = "") -> bytes:
+    """A file with the one meeting."""
+    calendar = _calendar()
+    calendar.add_component(event_entry(event, url=url))
+    return _finish(calendar)
+
+
+def events_calendar(*, events, url_of, name: str, description: str = "") -> bytes:
+    """A calendar to subscribe to: one entry per meeting; `url_of(event)` gives its page."""
+    calendar = _calendar()
+    calendar.calendar_name = name
+    if description:
+        calendar.description = description
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    # Outlook's name for the same thing.
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL).to_ical().decode())
+    for event in events:
+        calendar.add_component(event_entry(event, url=url_of(event)))
+    return _finish(calendar)

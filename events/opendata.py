@@ -1,33 +1,361 @@
-"""Meetings as open data: calendars, Atom feed, CSV and JSON (to be written: issue 4)."""
+"""Meetings as open data: iCalendar files, an Atom feed, CSV and JSON, and their citation.
 
-from django.http import Http404
+Only public meetings appear (published, and cancelled ones marked as such). Texts follow the
+language of the URL; field names and codes are the same in every language so that a script
+reads the French and the English files alike.
+"""
+
+import csv
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format, time_format
+from django.utils.html import format_html_join
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from . import calendar
+from .models import Event, Session
 
-class _NotYet(View):
+FEED_SIZE = 50
+
+
+def licence() -> dict[str, str]:
+    """The licence the open data is published under."""
+    return {
+        "name": getattr(settings, "OPEN_DATA_LICENCE", "CC BY 4.0"),
+        "url": getattr(
+            settings, "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+        ),
+    }
+
+
+# What citations and records say about a meeting; organisers need `with_listing()`.
+
+
+def organisers(event) -> list[str]:
+    """Short names of the organisers, lead first."""
+    return [organiser.organisation.short_name for organiser in event.organisers_by_role()]
+
+
+def dates(event) -> str:
+    """The meeting's day, or its first and last days, in the active language."""
+    first = date_format(event.local_start.date())
+    if not event.is_multi_day:
+        return first
+    return f"{first} – {date_format(event.local_end.date())}"
+
+
+def when(event) -> str:
+    """The day and times of a one-day meeting, or the days of a longer one."""
+    if event.is_multi_day or calendar.spans_whole_days(event):
+        return dates(event)
+    start, end = event.local_start.time(), event.local_end.time()
+    return f"{dates(event)}, {time_format(start)} – {time_format(end)}"
+
+
+def where(event) -> str:
+    country = event.country.name if event.country else ""
+    return ", ".join(part for part in [event.venue, event.city, country] if part)
+
+
+def paragraphs(*texts: str) -> str:
+    """Texts as escaped HTML paragraphs, for the summaries of feed entries."""
+    return format_html_join("", "<p>{}</p>", ((text,) for text in texts if text))
+
+
+def quoted(text: str) -> str:
+    return _("“%(text)s”") % {"text": text}
+
+
+def citation(*parts: str, url: str) -> str:
+    """Parts joined by commas, then the address: how a meeting or a finding is cited."""
+    return f"{', '.join(part for part in parts if part)}. {url}"
+
+
+def event_citation(event, *, url: str, language: str | None = None) -> str:
+    """« Title », organisers, city, date. URL — in `language` (the active one by default)."""
+    with translation.override(language or translation.get_language()):
+        return citation(
+            quoted(event.title), "; ".join(organisers(event)), event.city, dates(event), url=url
+        )
+
+
+def event_record(event, *, url: str) -> dict:
+    """One meeting as a flat record of the CSV and JSON exports."""
+    return {
+        "id": event.pk,
+        "url": url,
+        "title": event.title,
+        "summary": event.summary,
+        "start": event.local_start.isoformat(),
+        "end": event.local_end.isoformat(),
+        "timezone": event.timezone,
+        "venue": event.venue,
+        "city": event.city,
+        "country": event.country.code or "",
+        "format": event.format,
+        "format_label": event.get_format_display(),
+        "status": event.status,
+        "status_label": event.get_status_display(),
+        "organisers": organisers(event),
+        "themes": [theme.name for theme in event.themes.all()],
+        "reported_participants": event.reported_participants,
+        "reported_participants_is_minimum": event.reported_participants_is_minimum,
+        "is_example": event.is_example,
+        "citation": event_citation(event, url=url),
+        "licence": licence()["name"],
+        "licence_url": licence()["url"],
+    }
+
+
+EVENT_FIELDS = [
+    "id",
+    "url",
+    "title",
+    "summary",
+    "start",
+    "end",
+    "timezone",
+    "venue",
+    "city",
+    "country",
+    "format",
+    "format_label",
+    "status",
+    "status_label",
+    "organisers",
+    "themes",
+    "reported_participants",
+    "reported_participants_is_minimum",
+    "is_example",
+    "citation",
+    "licence",
+    "licence_url",
+]
+
+
+# Exports shared by the meetings and the findings (themes builds on these classes).
+
+
+class ExportView(View):
+    """One record per item, in the URL's language; subclasses render them as CSV or JSON.
+
+    A concrete export gives `filename`, `fields`, `get_queryset(**filters)` and
+    `get_record(obj)`, and optionally a `filter_form_class` whose errors answer 400.
+    """
+
+    filename = ""
+    fields: list[str] = []
+    filter_form_class = None
+
     def get(self, request, *args, **kwargs):
-        raise Http404
+        filters = {}
+        if self.filter_form_class is not None:
+            form = self.filter_form_class(request.GET)
+            if not form.is_valid():
+                return self.render_errors(form.errors)
+            filters = {name: value for name, value in form.cleaned_data.items() if value}
+        records = [self.get_record(obj) for obj in self.get_queryset(**filters)]
+        response = self.render(records)
+        # Public data without cookies: any web application may read it.
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    def get_queryset(self, **filters):
+        raise NotImplementedError
+
+    def get_record(self, obj) -> dict:
+        raise NotImplementedError
+
+    def absolute(self, path: str) -> str:
+        return self.request.build_absolute_uri(path)
+
+    def get_filename(self, extension: str) -> str:
+        # Slugs are ASCII, safe in a header.
+        return f"{slugify(str(self.filename))}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+    def render(self, records: list[dict]) -> HttpResponse:
+        raise NotImplementedError
+
+    def render_errors(self, errors) -> HttpResponse:
+        raise NotImplementedError
 
 
-class UpcomingCalendarView(_NotYet):
+def csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
+class CsvExportView(ExportView):
+    """RFC 4180 CSV: commas, CRLF, a header of field names; UTF-8 with a byte order mark so
+    that spreadsheets open it with its accents intact."""
+
+    def render(self, records: list[dict]) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.get_filename("csv")}"'
+        response.write("\ufeff")
+        writer = csv.DictWriter(response, fieldnames=self.fields)
+        writer.writeheader()
+        writer.writerows({key: csv_value(value) for key, value in r.items()} for r in records)
+        return response
+
+    def render_errors(self, errors) -> HttpResponse:
+        lines = [f"{field}: {text}" for field, texts in errors.items() for text in texts]
+        return HttpResponse(
+            "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8", status=400
+        )
+
+
+class JsonExportView(ExportView):
+    def render(self, records: list[dict]) -> HttpResponse:
+        return JsonResponse(
+            {
+                "licence": licence(),
+                "language": translation.get_language(),
+                "generated": timezone.now().isoformat(timespec="seconds"),
+                "count": len(records),
+                "results": records,
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+    def render_errors(self, errors) -> HttpResponse:
+        return JsonResponse({"errors": errors.get_json_data()}, status=400)
+
+
+class EventExportMixin:
+    filename = gettext_lazy("meetings")
+    fields = EVENT_FIELDS
+
+    def get_queryset(self):
+        return Event.objects.public().with_listing().order_by("start", "pk")
+
+    def get_record(self, event) -> dict:
+        return event_record(event, url=self.absolute(event.get_absolute_url()))
+
+
+class EventCsvView(EventExportMixin, CsvExportView):
     pass
 
 
-class EventCalendarView(_NotYet):
+class EventJsonView(EventExportMixin, JsonExportView):
     pass
 
 
-class SessionCalendarView(_NotYet):
-    pass
+# iCalendar.
 
 
-class EventCsvView(_NotYet):
-    pass
+def calendar_response(content: bytes, *, filename: str, attachment: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
 
 
-class EventJsonView(_NotYet):
-    pass
+class UpcomingCalendarView(View):
+    """The upcoming meetings, as a calendar to subscribe to."""
+
+    def get(self, request, *args, **kwargs):
+        events = Event.objects.public().upcoming()
+        content = calendar.events_calendar(
+            events=events,
+            url_of=lambda event: request.build_absolute_uri(event.get_absolute_url()),
+            name=_("Meetings on peace, stability and disarmament"),
+            description=_("Francophone meeting cycle on peace, stability and disarmament"),
+        )
+        return calendar_response(
+            content, filename=f"{slugify(_('meetings'))}.ics", attachment=False
+        )
 
 
-def EventFeed():  # noqa: N802
-    return _NotYet.as_view()
+class EventCalendarView(View):
+    """One meeting, as a file to add to a calendar."""
+
+    def get(self, request, *args, **kwargs):
+        event = get_object_or_404(Event.objects.public(), slug=kwargs["slug"])
+        content = calendar.event_calendar(
+            event=event, url=request.build_absolute_uri(event.get_absolute_url())
+        )
+        return calendar_response(content, filename=f"{event.slug}.ics", attachment=True)
+
+
+class SessionCalendarView(View):
+    """One session of a meeting; a session of another meeting is not found."""
+
+    def get(self, request, *args, **kwargs):
+        session = get_object_or_404(
+            Session.objects.select_related("event").filter(
+                event__in=Event.objects.public(), event__slug=kwargs["slug"]
+            ),
+            pk=kwargs["pk"],
+        )
+        event = session.event
+        content = calendar.sessions_calendar(
+            event=event,
+            sessions=[session],
+            url=request.build_absolute_uri(event.get_absolute_url()),
+        )
+        filename = f"{event.slug}-{slugify(_('session'))}-{session.pk}.ics"
+        return calendar_response(content, filename=filename, attachment=True)
+
+
+# Atom.
+
+
+class EventFeed(Feed):
+    """The latest meetings of the cycle, newest first."""
+
+    feed_type = Atom1Feed
+
+    def title(self):
+        return _("Meetings on peace, stability and disarmament")
+
+    def subtitle(self):
+        return _("Francophone meeting cycle on peace, stability and disarmament")
+
+    def link(self):
+        return reverse("events:list")
+
+    def feed_url(self):
+        return reverse("events:feed")
+
+    def author_name(self):
+        return _("International Organisation of La Francophonie")
+
+    def feed_copyright(self):
+        return f"{licence()['name']} — {licence()['url']}"
+
+    def items(self):
+        return Event.objects.public().with_listing().order_by("-start", "-pk")[:FEED_SIZE]
+
+    def item_title(self, event):
+        # Atom titles are plain text: the generator escapes them.
+        return calendar.labelled(event, event.title)
+
+    def item_description(self, event):
+        return paragraphs(when(event), where(event), event.summary)
+
+    def item_author_name(self, event):
+        return "; ".join(organisers(event)) or None
+
+    def item_pubdate(self, event):
+        return event.created_at
+
+    def item_updateddate(self, event):
+        return event.updated_at
+
+    def item_categories(self, event):
+        return [theme.name for theme in event.themes.all()]

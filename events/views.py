@@ -53,6 +53,9 @@ class EventListView(PublicEventMixin, FilterView):
             response.status_code = 400
         return response
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(open_data_licence=settings.OPEN_DATA_LICENCE, **kwargs)
+
 
 def event_json_ld(event: Event, url: str) -> dict:
     """schema.org Event data of a meeting page."""

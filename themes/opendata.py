@@ -1,21 +1,200 @@
-"""Findings as open data: Atom feed, CSV and JSON (to be written: issue 4)."""
+"""Findings as open data: an Atom feed, CSV and JSON, and their citation.
 
-from django.http import Http404
-from django.views import View
+Only findings of public meetings appear. Nothing says who made a finding: the speaker and
+organisation attributions are never exported, so the Chatham House rule always holds.
+"""
+
+from django import forms
+from django.contrib.syndication.views import Feed
+from django.db.models import Case, Prefetch, Value, When
+from django.urls import reverse
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.models import EventOrganiser
+from events.opendata import (
+    FEED_SIZE,
+    CsvExportView,
+    JsonExportView,
+    citation,
+    dates,
+    licence,
+    organisers,
+    paragraphs,
+    quoted,
+    where,
+)
+
+from .models import Finding, Theme
+
+# Opportunities, risks, recommendations: the order of the meeting page.
+KIND_RANK = Case(
+    *[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(Finding.Kind.values)]
+)
 
 
-class _NotYet(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+def open_findings():
+    """Public findings with what their records show, in a fixed number of queries."""
+    return (
+        Finding.objects.public()
+        .select_related("event", "session")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "event__event_organisers",
+                queryset=EventOrganiser.objects.select_related("organisation"),
+            ),
+        )
+    )
 
 
-class FindingCsvView(_NotYet):
+def finding_citation(finding, *, url: str, language: str) -> str:
+    """« Title », finding of the meeting « Meeting », organisers, city, date. URL
+
+    Organisers need the prefetch of `open_findings()` or the meeting's `with_listing()`.
+    """
+    event = finding.event
+    with translation.override(language):
+        return citation(
+            _("“%(title)s”, finding of the meeting “%(meeting)s”")
+            % {"title": finding.title, "meeting": event.title},
+            "; ".join(organisers(event)),
+            event.city,
+            dates(event),
+            url=url,
+        )
+
+
+def finding_record(finding, *, url: str, event_url: str) -> dict:
+    """One finding as a flat record of the CSV and JSON exports."""
+    event = finding.event
+    return {
+        "id": finding.pk,
+        "url": url,
+        "kind": finding.kind,
+        "kind_label": finding.get_kind_display(),
+        "sector": finding.sector,
+        "sector_label": finding.get_sector_display(),
+        "title": finding.title,
+        "text": finding.text,
+        "themes": [theme.name for theme in finding.themes.all()],
+        "meeting_id": event.pk,
+        "meeting_title": event.title,
+        "meeting_url": event_url,
+        "meeting_date": event.local_start.date().isoformat(),
+        "session_title": finding.session.title if finding.session else "",
+        "is_example": event.is_example,
+        "citation": finding_citation(finding, url=url, language=translation.get_language()),
+        "licence": licence()["name"],
+        "licence_url": licence()["url"],
+    }
+
+
+FINDING_FIELDS = [
+    "id",
+    "url",
+    "kind",
+    "kind_label",
+    "sector",
+    "sector_label",
+    "title",
+    "text",
+    "themes",
+    "meeting_id",
+    "meeting_title",
+    "meeting_url",
+    "meeting_date",
+    "session_title",
+    "is_example",
+    "citation",
+    "licence",
+    "licence_url",
+]
+
+
+class FindingExportFilters(forms.Form):
+    theme = forms.ModelChoiceField(Theme.objects.all(), to_field_name="slug", required=False)
+    kind = forms.ChoiceField(choices=Finding.Kind.choices, required=False)
+
+
+class FindingExportMixin:
+    filename = gettext_lazy("findings")
+    fields = FINDING_FIELDS
+    filter_form_class = FindingExportFilters
+
+    def get_queryset(self, theme=None, kind=None):
+        findings = open_findings().order_by("event__start", "event_id", KIND_RANK, "order", "pk")
+        if theme:
+            findings = findings.filter(themes=theme)
+        if kind:
+            findings = findings.filter(kind=kind)
+        return findings
+
+    def get_record(self, finding) -> dict:
+        return finding_record(
+            finding,
+            url=self.absolute(finding.get_absolute_url()),
+            event_url=self.absolute(finding.event.get_absolute_url()),
+        )
+
+
+class FindingCsvView(FindingExportMixin, CsvExportView):
     pass
 
 
-class FindingJsonView(_NotYet):
+class FindingJsonView(FindingExportMixin, JsonExportView):
     pass
 
 
-def FindingFeed():  # noqa: N802
-    return _NotYet.as_view()
+class FindingFeed(Feed):
+    """The findings of the latest meetings, newest meeting first."""
+
+    feed_type = Atom1Feed
+
+    def title(self):
+        return _("Findings of the meetings on peace, stability and disarmament")
+
+    def subtitle(self):
+        return _("Francophone meeting cycle on peace, stability and disarmament")
+
+    def link(self):
+        return reverse("themes:explorer")
+
+    def feed_url(self):
+        return reverse("themes:feed")
+
+    def author_name(self):
+        return _("International Organisation of La Francophonie")
+
+    def feed_copyright(self):
+        return f"{licence()['name']} — {licence()['url']}"
+
+    def items(self):
+        return (
+            Finding.objects.public()
+            .select_related("event")
+            .prefetch_related("themes")
+            .order_by("-event__start", "-event_id", KIND_RANK, "order", "pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, finding):
+        title = _("%(kind)s: %(title)s") % {
+            "kind": finding.get_kind_display(),
+            "title": finding.title,
+        }
+        if finding.event.is_example:
+            title = _("%(title)s (fictional example)") % {"title": title}
+        return title
+
+    def item_description(self, finding):
+        event = finding.event
+        meeting = ", ".join(p for p in [quoted(event.title), dates(event), where(event)] if p)
+        return paragraphs(finding.text, meeting)
+
+    def item_updateddate(self, finding):
+        return finding.event.updated_at
+
+    def item_categories(self, finding):
+        return [finding.get_kind_display()] + [theme.name for theme in finding.themes.all()]
