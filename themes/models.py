@@ -2,9 +2,59 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, EventOrganiser
+
+# What `Event.objects.public()` shows, for queries that reach meetings through a relation.
+PUBLIC_STATUSES = [Event.Status.PUBLISHED, Event.Status.CANCELLED]
+
+
+class ThemeQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Each theme's public opportunities, risks and recommendations, and its public meetings."""
+        public = Q(findings__event__status__in=PUBLIC_STATUSES)
+        # Meetings are counted in a subquery: a second join would multiply the findings' rows.
+        meetings = (
+            Event.themes.through.objects.filter(
+                theme=OuterRef("pk"), event__status__in=PUBLIC_STATUSES
+            )
+            .order_by()
+            .values("theme")
+            .annotate(count=Count("event"))
+            .values("count")
+        )
+        return self.annotate(
+            **{
+                kind: Count("findings", filter=public & Q(findings__kind=kind), distinct=True)
+                for kind in Finding.Kind.values
+            },
+            meetings=Coalesce(Subquery(meetings, output_field=IntegerField()), Value(0)),
+        )
+
+    def with_counts_among(self, findings):
+        """The themes of these findings, each with their count by kind (for the chart)."""
+        return self.filter(findings__in=findings.values("pk")).annotate(
+            **{
+                kind: Count("findings", filter=Q(findings__kind=kind), distinct=True)
+                for kind in Finding.Kind.values
+            }
+        )
 
 
 class Theme(models.Model):
@@ -14,6 +64,8 @@ class Theme(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("theme")
@@ -27,12 +79,60 @@ class Theme(models.Model):
 class FindingQuerySet(models.QuerySet):
     def public(self):
         """Findings of meetings the public may see."""
-        return self.filter(event__status__in=["published", "cancelled"])
+        return self.filter(event__status__in=PUBLIC_STATUSES)
 
     def for_cards(self):
         """What a finding card shows: its meeting, session, themes and attribution."""
         return self.select_related("event", "session", "speaker", "organisation").prefetch_related(
             "themes"
+        )
+
+    def for_page(self):
+        """A finding's own page: its card, and the organisers of its meeting for the citation."""
+        return self.for_cards().prefetch_related(
+            Prefetch(
+                "event__event_organisers",
+                queryset=EventOrganiser.objects.select_related("organisation"),
+            )
+        )
+
+    def newest_first(self):
+        """Newest meeting first; within a meeting, by kind and in the meeting's own order."""
+        kind_rank = Case(
+            *(When(kind=kind, then=rank) for rank, kind in enumerate(Finding.Kind.values)),
+            default=len(Finding.Kind.values),
+        )
+        return self.order_by("-event__start", "event_id", kind_rank, "order", "pk")
+
+    def latest_per_kind(self, limit: int):
+        """Up to `limit` findings of each kind, newest meeting first."""
+        newest = [F("event__start").desc(), F("event_id"), F("order"), F("pk")]
+        return (
+            self.annotate(rank=Window(RowNumber(), partition_by=F("kind"), order_by=newest))
+            .filter(rank__lte=limit)
+            .order_by(*newest)
+        )
+
+    def count_by_kind(self) -> dict[str, int]:
+        """How many opportunities, risks and recommendations, in one query."""
+        return self.aggregate(
+            **{
+                kind: Count("pk", filter=Q(kind=kind), distinct=True)
+                for kind in Finding.Kind.values
+            }
+        )
+
+    def related_to(self, finding: "Finding"):
+        """Other findings sharing the most themes with this one; the same kind first."""
+        theme_ids = [theme.pk for theme in finding.themes.all()]
+        return (
+            self.exclude(pk=finding.pk)
+            .filter(themes__in=theme_ids)
+            .annotate(
+                shared=Count("themes", distinct=True),
+                other_kind=Case(When(kind=finding.kind, then=0), default=1),
+            )
+            .order_by("-shared", "other_kind", "-event__start", "pk")
         )
 
 

@@ -1,29 +1,111 @@
-from django.http import Http404
-from django.views import View
-from django.views.generic import DetailView
+from urllib.parse import urlencode
 
-from .models import Finding
+from django.urls import reverse
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+
+from events.models import Event
+
+from .chart import KIND_PLURALS, build_chart
+from .filters import FindingFilter
+from .models import Finding, Theme
+from .templatetags.findings import group_by_kind
+
+# A theme page shows the latest findings of each kind and the latest meetings; the rest is
+# one link away, in the explorer and the meetings list filtered on the theme.
+FINDINGS_PER_KIND_ON_THEME_PAGE = 6
+MEETINGS_ON_THEME_PAGE = 6
+
+
+def explorer_url(**filters) -> str:
+    return f"{reverse('themes:explorer')}?{urlencode(filters)}"
+
+
+class ThemeListView(ListView):
+    """Every theme, with what the cycle found on it and how many meetings dealt with it."""
+
+    template_name = "themes/theme_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Theme.objects.with_counts()
+
+
+class ThemeDetailView(DetailView):
+    """What the cycle found on one theme, grouped by kind, and its meetings."""
+
+    template_name = "themes/theme_detail.html"
+
+    def get_queryset(self):
+        return Theme.objects.with_counts()
+
+    def get_context_data(self, **kwargs):
+        theme = self.object
+        findings = (
+            Finding.objects.public()
+            .filter(themes=theme)
+            .for_cards()
+            .latest_per_kind(FINDINGS_PER_KIND_ON_THEME_PAGE)
+        )
+        groups = group_by_kind(findings)
+        for group in groups:
+            group["total"] = getattr(theme, group["kind"])
+            group["explorer_url"] = explorer_url(theme=theme.slug, kind=group["kind"])
+        meetings = (
+            Event.objects.public()
+            .filter(themes=theme)
+            .with_listing()
+            .order_by("-start")[:MEETINGS_ON_THEME_PAGE]
+        )
+        return super().get_context_data(
+            groups=groups,
+            explorer_url=explorer_url(theme=theme.slug),
+            meetings=meetings,
+            meetings_url=f"{reverse('events:list')}?{urlencode({'theme': theme.slug})}",
+            **kwargs,
+        )
+
+
+class FindingExplorerView(FilterView):
+    """Every published finding of the cycle, filtered, counted by kind and charted by theme."""
+
+    filterset_class = FindingFilter
+    template_name = "themes/finding_explorer.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Finding.objects.public().for_cards().newest_first()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            # A bad filter value is the visitor's mistake: say so, with the form's messages.
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.filterset.errors:
+            counts = self.object_list.count_by_kind()
+            context["kind_counts"] = [
+                {"kind": kind, "label": KIND_PLURALS[kind], "count": counts[kind]}
+                for kind in Finding.Kind.values
+            ]
+            context["chart"] = build_chart(Theme.objects.with_counts_among(self.object_list))
+        return context
 
 
 class FindingDetailView(DetailView):
+    """One finding's permanent page: its source, how to cite it, and related findings."""
+
     template_name = "themes/finding_detail.html"
 
     def get_queryset(self):
-        return Finding.objects.public().for_cards()
+        return Finding.objects.public().for_page()
 
-
-class _NotYet(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
-
-
-class ThemeListView(_NotYet):
-    pass
-
-
-class ThemeDetailView(_NotYet):
-    pass
-
-
-class FindingExplorerView(_NotYet):
-    pass
+    def get_context_data(self, **kwargs):
+        finding = self.object
+        return super().get_context_data(
+            related_findings=Finding.objects.public().related_to(finding).for_cards()[:4],
+            **kwargs,
+        )
