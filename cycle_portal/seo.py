@@ -4,7 +4,9 @@ languages with its translations (hreflang alternates)."""
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
@@ -122,3 +124,8 @@ def robots_txt(request):
         },
         content_type="text/plain; charset=utf-8",
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page declares: send them to the icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", seo.robots_txt, name="robots"),
     path("sitemap.xml", seo.sitemap, name="sitemap"),
+    path("favicon.ico", seo.favicon),
 ]
 
 urlpatterns += i18n_patterns(

@@ -473,3 +473,10 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin_and_personal_links(client):
     ]:
         assert f"Disallow: {path}" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("favicon.svg")
