@@ -456,6 +456,6 @@ def test_pages_name_their_language_alternates_and_canonical_address(client):
 def test_every_page_has_the_search_box(client):
     response = client.get("/en/meetings/")
 
-    assert '<form class="site-search" role="search" method="get" action="/en/search/">' in (
+    assert '<form class="site-search" role="search" aria-label="Search the portal" method="get" action="/en/search/">' in (
         response.text
     )

@@ -1,0 +1,288 @@
+import pytest
+from django.db import connection
+
+from events.models import Event
+from tests.factories import (
+    EventFactory,
+    EventOrganiserFactory,
+    FindingFactory,
+    OrganisationFactory,
+    ThemeFactory,
+)
+from themes import search
+from themes.models import Finding
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="full-text search needs PostgreSQL; CI runs this on PostgreSQL",
+)
+on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the quick start's simple match, on SQLite only"
+)
+
+
+def found(response, kind: str) -> list[str]:
+    """The titles of one kind of result, in their order on the page."""
+    for results in response.context["results"]:
+        if results.kind.key == kind:
+            return [
+                item.title_html.replace("<mark>", "").replace("</mark>", "")
+                for item in results.items
+            ]
+    return []
+
+
+@on_postgresql
+def test_search_without_accents_finds_the_accented_word(client):
+    FindingFactory(title_fr="Renforcer la sécurité", text_fr="Un texte.")
+
+    response = client.get("/fr/recherche/?q=securite")
+
+    assert response.status_code == 200
+    assert found(response, "findings") == ["Renforcer la sécurité"]
+    assert "Renforcer la <mark>sécurité</mark>" in response.text
+
+
+@on_postgresql
+def test_search_finds_other_forms_of_the_word(client):
+    FindingFactory(title_fr="Les armes autonomes", text_fr="Des systèmes d’armes létaux.")
+
+    response = client.get("/fr/recherche/?q=arme")
+
+    assert found(response, "findings") == ["Les armes autonomes"]
+
+
+@on_postgresql
+def test_title_match_ranks_above_text_match(client):
+    FindingFactory(title_fr="Un cadre partagé", text_fr="Le désarmement demande un cadre.")
+    FindingFactory(title_fr="Le désarmement", text_fr="Un cadre partagé est nécessaire.")
+
+    response = client.get("/fr/recherche/?q=desarmement")
+
+    assert found(response, "findings") == ["Le désarmement", "Un cadre partagé"]
+
+
+@on_postgresql
+def test_title_match_ranks_above_text_match_for_meetings_too(client):
+    EventFactory(title_fr="Rencontre sur les drones", summary_fr="Sur la piraterie.")
+    EventFactory(title_fr="Piraterie maritime", summary_fr="Sur les drones.")
+
+    response = client.get("/fr/recherche/?q=piraterie")
+
+    assert found(response, "meetings") == ["Piraterie maritime", "Rencontre sur les drones"]
+
+
+@on_postgresql
+def test_english_page_searches_the_english_texts(client):
+    FindingFactory(title_fr="Renforcer la sécurité", title_en="Strengthening security")
+
+    english = client.get("/en/search/?q=strengthen")
+    french = client.get("/fr/recherche/?q=strengthen")
+
+    assert found(english, "findings") == ["Strengthening security"]
+    assert found(french, "findings") == []
+
+
+@on_postgresql
+def test_english_page_finds_untranslated_finding_through_its_french_text(client):
+    FindingFactory(title_fr="Lutte contre la piraterie", title_en="", text_en="")
+
+    response = client.get("/en/search/?q=piraterie")
+
+    assert found(response, "findings") == ["Lutte contre la piraterie"]
+    assert '<h3 class="card__title" lang="fr">' in response.text
+
+
+@on_postgresql
+def test_title_and_excerpt_mark_the_words_and_escape_the_rest(client):
+    FindingFactory(
+        title_fr="Les <b>armes</b> & la sécurité",
+        text_fr="Le texte <script>alert(1)</script> parle de la sécurité des États.",
+    )
+
+    response = client.get("/fr/recherche/?q=securite")
+
+    assert "Les &lt;b&gt;armes&lt;/b&gt; &amp; la <mark>sécurité</mark>" in response.text
+    assert "<mark>sécurité</mark> des États" in response.text
+    assert "<script>alert(1)" not in response.text
+
+
+@on_postgresql
+def test_minus_word_leaves_out_the_results_that_have_it(client):
+    FindingFactory(title_fr="La sécurité et la prolifération")
+    FindingFactory(title_fr="La sécurité des États")
+
+    response = client.get("/fr/recherche/?q=securite+-proliferation")
+
+    assert found(response, "findings") == ["La sécurité des États"]
+
+
+@on_postgresql
+@pytest.mark.parametrize(("language", "other"), [("fr", "en"), ("en", "fr")])
+@pytest.mark.parametrize(("model", "kind"), [(Finding, "findings"), (Event, "meetings")])
+def test_search_conditions_are_served_by_the_indexes_of_the_migration(model, kind, language, other):
+    # An expression index serves only a query with the very same expression.
+    queries = search.search_queries("paix")
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+    plan = search.matching(
+        model.objects.all(), search.KINDS[kind], queries, language, other
+    ).explain()
+    titles_plan = search.in_titles(search.KINDS[kind], queries, language).explain()
+
+    assert f"Bitmap Index Scan on {table}_search_{language} " in plan
+    assert f"Bitmap Index Scan on {table}_search_{other}_for_{language} " in plan
+    assert "Filter" not in plan  # no vector recomputed row by row
+    assert f"Bitmap Index Scan on {table}_title_{language} " in titles_plan
+
+
+def test_drafts_are_never_found(client):
+    draft = EventFactory(title_fr="Rencontre piraterie en préparation", status=Event.Status.DRAFT)
+    FindingFactory(event=draft, title_fr="Constat piraterie en préparation")
+    EventOrganiserFactory(event=draft, organisation__name_fr="Organisation piraterie")
+    FindingFactory(title_fr="Constat piraterie publié")
+
+    response = client.get("/fr/recherche/?q=piraterie")
+
+    assert "en préparation" not in response.text
+    assert "Organisation piraterie" not in response.text
+    assert found(response, "findings") == ["Constat piraterie publié"]
+
+
+def test_cancelled_meeting_is_found_with_its_label(client):
+    EventFactory(title_fr="Rencontre annulée sur la piraterie", status=Event.Status.CANCELLED)
+
+    response = client.get("/fr/recherche/?q=piraterie")
+
+    assert found(response, "meetings") == ["Rencontre annulée sur la piraterie"]
+    assert "label--cancelled" in response.text
+
+
+def test_themes_and_organisers_of_public_meetings_are_found(client):
+    ThemeFactory(name_fr="Lutte contre la piraterie", slug="piraterie")
+    EventOrganiserFactory(organisation__name_fr="Observatoire de la piraterie")
+    OrganisationFactory(name_fr="Association de la piraterie, sans rencontre")
+
+    response = client.get("/fr/recherche/?q=piraterie")
+
+    assert found(response, "themes") == ["Lutte contre la piraterie"]
+    assert found(response, "organisations") == ["Observatoire de la piraterie"]
+    assert 'href="/fr/themes/piraterie/"' in response.text
+
+
+@on_sqlite
+def test_sqlite_quick_start_finds_a_plain_word(client):
+    FindingFactory(title_fr="Lutte contre la piraterie", text_fr="En mer.")
+    FindingFactory(title_fr="Autre chose", text_fr="La PIRATERIE en mer.")
+    FindingFactory(title_fr="Sans rapport")
+
+    response = client.get("/fr/recherche/?q=piraterie+mer")
+
+    assert found(response, "findings") == ["Lutte contre la piraterie", "Autre chose"]
+    assert "contre la <mark>piraterie</mark>" in response.text
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_search_page_answers_in_both_languages(client, language):
+    FindingFactory(title_fr="Piraterie", title_en="Piracy")
+
+    response = client.get(
+        "/fr/recherche/?q=piraterie" if language == "fr" else "/en/search/?q=piracy"
+    )
+
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == language
+    assert found(response, "findings") == (["Piraterie"] if language == "fr" else ["Piracy"])
+
+
+def test_empty_search_shows_the_form_without_results(client):
+    response = client.get("/en/search/?q=++")
+
+    assert response.status_code == 200
+    assert response.context["results"] == []
+    assert 'name="q"' in response.text
+    assert "Search the meetings of the cycle" in response.text
+
+
+def test_too_long_search_is_a_400_with_a_message(client):
+    response = client.get("/en/search/?q=" + "a" * 201)
+
+    assert response.status_code == 400
+    assert "Your search is too long: use at most 200 characters." in response.text
+
+
+def test_null_character_is_a_400_not_a_500(client):
+    response = client.get("/fr/recherche/?q=pira%00terie")
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "-",
+        "&|!",
+        "'; drop table themes_finding; --",
+        ":*",
+        "<->",
+        "(",
+        "\\",
+        "%",
+        "a & !b",
+        "or",
+    ],
+)
+def test_odd_input_never_breaks_the_page(client, query):
+    FindingFactory(title_fr="Piraterie")
+
+    response = client.get("/fr/recherche/", {"q": query})
+
+    assert response.status_code == 200
+
+
+def test_nothing_found_says_so(client):
+    response = client.get("/en/search/?q=zzzz")
+
+    assert response.status_code == 200
+    assert "Nothing found." in response.text
+
+
+def test_findings_beyond_the_first_five_are_on_pages_of_their_own(client):
+    for number in range(25):
+        FindingFactory(title_fr=f"Piraterie {number}")
+
+    everything = client.get("/fr/recherche/?q=piraterie")
+    second_page = client.get("/fr/recherche/?q=piraterie&kind=findings&page=2")
+    too_far = client.get("/fr/recherche/?q=piraterie&kind=findings&page=9")
+
+    assert len(found(everything, "findings")) == 5
+    assert "?q=piraterie&amp;kind=findings" in everything.text
+    assert len(found(second_page, "findings")) == 5
+    assert [results.kind.key for results in second_page.context["results"]] == ["findings"]
+    assert too_far.status_code == 404
+
+
+def searchable_data(size: int) -> None:
+    for number in range(size):
+        event = EventFactory(title_fr=f"Rencontre sur la piraterie {number}")
+        EventOrganiserFactory(event=event, organisation__name_fr=f"Piraterie {number}")
+        ThemeFactory(name_fr=f"Piraterie {number}")
+        for _ in range(3):
+            FindingFactory(event=event, title_fr="Piraterie")
+
+
+def test_queries_do_not_grow_with_the_data(client, django_assert_max_num_queries):
+    searchable_data(1)
+    with django_assert_max_num_queries(8) as small_queries:
+        client.get("/fr/recherche/?q=piraterie")
+    searchable_data(20)
+
+    with django_assert_max_num_queries(len(small_queries)):
+        response = client.get("/fr/recherche/?q=piraterie")
+
+    assert [results.count for results in response.context["results"]] == [21, 63, 21, 21]
