@@ -15,7 +15,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core, for the accessibility tests in the browser; npm writes node_modules/.package-lock.json.
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null && npm ci --no-audit --no-fund || echo "npm not found: the accessibility tests will be skipped"
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
@@ -41,4 +45,4 @@ messages: install
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules
