@@ -18,6 +18,8 @@ on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="full-text search needs PostgreSQL; CI runs this on PostgreSQL",
 )
+
+
 def found(response, kind: str) -> list[str]:
     """The titles of one kind of result, in their order on the page."""
     for results in response.context["results"]:
