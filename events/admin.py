@@ -21,6 +21,25 @@ from .models import (
 )
 
 
+class ParticipantExportMixin:
+    """The action exporting the participants of the selected meetings or sessions.
+
+    The export lives in the participants app; events reaches it by URL name and permission
+    name only, so that it never imports participants.
+    """
+
+    export_parameter = ""  # "event" or "session": what the export filters on
+
+    def has_export_participants_permission(self, request) -> bool:
+        return request.user.has_perm("participants.view_registration")
+
+    @admin.action(description=_("Export participants (CSV)"), permissions=["export_participants"])
+    def export_participants(self, request, queryset):
+        ids = list(queryset.order_by().values_list("pk", flat=True))
+        url = reverse(f"{self.admin_site.name}:participants_registration_export")
+        return HttpResponseRedirect(f"{url}?{urlencode({self.export_parameter: ids}, doseq=True)}")
+
+
 @admin.register(Cycle)
 class CycleAdmin(TranslationStatusAdmin):
     list_display = ["name", "slug", "translation_status"]
@@ -85,7 +104,8 @@ class FindingInline(TranslationStackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(TranslationStatusAdmin):
+class EventAdmin(ParticipantExportMixin, TranslationStatusAdmin):
+    export_parameter = "event"
     list_display = [
         "title",
         "start",
@@ -122,17 +142,6 @@ class EventAdmin(TranslationStatusAdmin):
         ),
     ]
 
-    # The participants' export lives in the participants app; events reaches it by URL name
-    # and permission name only, so that it never imports participants.
-    def has_export_participants_permission(self, request) -> bool:
-        return request.user.has_perm("participants.view_registration")
-
-    @admin.action(description=_("Export participants (CSV)"), permissions=["export_participants"])
-    def export_participants(self, request, queryset):
-        ids = queryset.order_by().values_list("pk", flat=True)
-        url = reverse(f"{self.admin_site.name}:participants_registration_export")
-        return HttpResponseRedirect(f"{url}?{urlencode({'event': list(ids)}, doseq=True)}")
-
 
 class SessionSpeakerInline(admin.TabularInline):
     model = SessionSpeaker
@@ -141,7 +150,8 @@ class SessionSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(TranslationStatusAdmin):
+class SessionAdmin(ParticipantExportMixin, TranslationStatusAdmin):
+    export_parameter = "session"
     list_display = [
         "title",
         "event",
@@ -174,13 +184,3 @@ class SessionAdmin(TranslationStatusAdmin):
 
     def view_on_site(self, obj):
         return obj.event.get_absolute_url()
-
-    # As on EventAdmin: the export is reached by URL name, events does not import participants.
-    def has_export_participants_permission(self, request) -> bool:
-        return request.user.has_perm("participants.view_registration")
-
-    @admin.action(description=_("Export participants (CSV)"), permissions=["export_participants"])
-    def export_participants(self, request, queryset):
-        ids = queryset.order_by().values_list("pk", flat=True)
-        url = reverse(f"{self.admin_site.name}:participants_registration_export")
-        return HttpResponseRedirect(f"{url}?{urlencode({'session': list(ids)}, doseq=True)}")
