@@ -41,17 +41,20 @@ class HomeView(TemplateView):
         return context
 
 
-class EventListView(PublicEventMixin, FilterView):
-    filterset_class = EventFilter
-    template_name = "events/event_list.html"
-    paginate_by = settings.EVENTS_PER_PAGE
+class FilteredListMixin:
+    """A filtered list answers 400, with the form's messages, to a bad filter value."""
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if self.filterset.is_bound and not self.filterset.is_valid():
-            # A bad filter value is the visitor's mistake: say so, with the form's messages.
             response.status_code = 400
         return response
+
+
+class EventListView(PublicEventMixin, FilteredListMixin, FilterView):
+    filterset_class = EventFilter
+    template_name = "events/event_list.html"
+    paginate_by = settings.EVENTS_PER_PAGE
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(open_data_licence=settings.OPEN_DATA_LICENCE, **kwargs)

@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from events.models import Event
+from events.views import FilteredListMixin
 
 from .chart import KIND_PLURALS, build_chart
 from .filters import FindingFilter
@@ -66,7 +67,7 @@ class ThemeDetailView(DetailView):
         )
 
 
-class FindingExplorerView(FilterView):
+class FindingExplorerView(FilteredListMixin, FilterView):
     """Every published finding of the cycle, filtered, counted by kind and charted by theme."""
 
     filterset_class = FindingFilter
@@ -75,13 +76,6 @@ class FindingExplorerView(FilterView):
 
     def get_queryset(self):
         return Finding.objects.public().for_cards().newest_first()
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            # A bad filter value is the visitor's mistake: say so, with the form's messages.
-            response.status_code = 400
-        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
