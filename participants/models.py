@@ -108,6 +108,11 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Single-use part of the confirmation link; emptied once the link is used.
     confirmation_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    # When the last confirmation link was sent: the link, and the pending registration with
+    # it, expire from then.
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation link sent"), null=True, blank=True, editable=False
+    )
     email_failed = models.BooleanField(
         _("last e-mail failed"),
         default=False,

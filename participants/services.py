@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from events.models import Event, Session
@@ -137,7 +138,7 @@ def registration_request(
         if pending:
             nonce = secrets.token_urlsafe(16)
             Registration.objects.filter(pk__in=[r.pk for r in pending]).update(
-                confirmation_nonce=nonce
+                confirmation_nonce=nonce, confirmation_sent_at=now
             )
             token = tokens.confirmation_token(
                 registration_ids=[r.pk for r in pending], nonce=nonce, event_id=event.pk
@@ -276,7 +277,9 @@ def registration_resend_email(*, registration: Registration, now: dt.datetime) -
     if registration.status == Status.PENDING:
         # A fresh link: the old one may have expired.
         nonce = secrets.token_urlsafe(16)
-        Registration.objects.filter(pk=registration.pk).update(confirmation_nonce=nonce)
+        Registration.objects.filter(pk=registration.pk).update(
+            confirmation_nonce=nonce, confirmation_sent_at=now
+        )
         context["token"] = tokens.confirmation_token(
             registration_ids=[registration.pk], nonce=nonce, event_id=registration.session.event_id
         )
@@ -289,9 +292,11 @@ def registration_resend_email(*, registration: Registration, now: dt.datetime) -
 
 
 def expired_pending_registrations(*, now: dt.datetime):
-    """Registrations whose confirmation link has expired unused."""
+    """Pending registrations whose last confirmation link has expired unused."""
     limit = now - dt.timedelta(hours=settings.REGISTRATION_LINK_MAX_AGE_HOURS)
-    return Registration.objects.filter(status=Status.PENDING, created_at__lt=limit)
+    return Registration.objects.annotate(
+        link_sent=Coalesce("confirmation_sent_at", "created_at")
+    ).filter(status=Status.PENDING, link_sent__lt=limit)
 
 
 # --- Data retention ----------------------------------------------------------------------

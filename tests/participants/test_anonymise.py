@@ -11,7 +11,12 @@ from django.utils import timezone, translation
 from events.models import Session
 from participants import tokens
 from participants.models import Participant, Registration
-from participants.services import participants_anonymise, participants_to_anonymise
+from participants.services import (
+    ParticipantDetails,
+    participants_anonymise,
+    participants_to_anonymise,
+    registration_request,
+)
 from tests.factories import EventFactory, ParticipantFactory, RegistrationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +303,30 @@ def test_output_names_no_one_and_shows_no_email_address():
 def test_negative_days_are_refused():
     with pytest.raises(CommandError, match="--days"):
         anonymise("--days", "-1")
+
+
+def test_a_link_sent_again_keeps_its_pending_registration_until_it_expires(
+    django_capture_on_commit_callbacks,
+):
+    old = RegistrationFactory(status=Registration.Status.PENDING)
+    Registration.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=72)
+    )
+    details = ParticipantDetails(
+        first_name="Awa",
+        last_name="Ndiaye",
+        email=old.participant.email,
+        organisation_name="",
+        category="other",
+        country="",
+        language="fr",
+        accessibility_needs="",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_request(
+            event=old.session.event, sessions=[old.session], details=details, now=timezone.now()
+        )
+
+    call_command("anonymise_participants", stdout=StringIO())
+
+    assert Registration.objects.filter(pk=old.pk, status=Registration.Status.PENDING).exists()
