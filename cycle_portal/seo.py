@@ -37,7 +37,15 @@ class PortalSitemap(Sitemap):
 
 class PageSitemap(PortalSitemap):
     def items(self):
-        return ["home", "events:list", "themes:list", "themes:explorer", "participants:privacy"]
+        return [
+            "home",
+            "events:list",
+            "themes:list",
+            "themes:explorer",
+            "events:about",
+            "events:accessibility",
+            "participants:privacy",
+        ]
 
     def location(self, name):
         return reverse(name)

@@ -22,6 +22,8 @@ urlpatterns = [
         opendata.SessionCalendarView.as_view(),
         name="session_calendar",
     ),
+    path(_("about/"), views.AboutView.as_view(), name="about"),
+    path(_("accessibility/"), views.AccessibilityView.as_view(), name="accessibility"),
     path(
         _("organisations/<slug:slug>/"),
         views.OrganisationDetailView.as_view(),

@@ -5,7 +5,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from .filters import EventFilter
-from .models import Event, Organisation
+from .models import Cycle, Event, Organisation, Programme
 
 
 class PublicEventMixin:
@@ -126,3 +126,28 @@ class OrganisationDetailView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(organisation=self.organisation, **kwargs)
+
+
+class AboutView(TemplateView):
+    """The cycle: what it is, its strategic projects and the bodies that organise it."""
+
+    template_name = "events/about.html"
+
+    def get_context_data(self, **kwargs):
+        organisers = (
+            Organisation.objects.filter(
+                event_roles__event__in=Event.objects.public().filter(is_example=False)
+            )
+            .distinct()
+            .order_by("name")
+        )
+        return super().get_context_data(
+            cycles=Cycle.objects.all(),
+            programmes=Programme.objects.all(),
+            organisers=organisers,
+            **kwargs,
+        )
+
+
+class AccessibilityView(TemplateView):
+    template_name = "events/accessibility.html"

@@ -122,6 +122,8 @@ PAGES = [
         status=400,
     ),
     Page("privacy", lambda: reverse("participants:privacy")),
+    Page("about", lambda: reverse("events:about")),
+    Page("accessibility", lambda: reverse("events:accessibility")),
     Page(
         "not-found",
         lambda: reverse("events:detail", kwargs={"slug": "no-such-meeting"}),

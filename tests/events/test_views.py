@@ -458,3 +458,31 @@ def test_every_page_has_the_search_box(client):
 
     assert 'aria-label="Search the portal" method="get" action="/en/search/">' in response.text
     assert '<input type="search" id="site-search-q" name="q"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/fr/a-propos/", "À propos du cycle"),
+        ("/en/about/", "About the cycle"),
+        ("/fr/accessibilite/", "Déclaration d’accessibilité"),
+        ("/en/accessibility/", "Accessibility statement"),
+    ],
+)
+def test_about_and_accessibility_pages_exist_in_both_languages(client, path, text):
+    EventOrganiserFactory(organisation__name_fr="Organisation internationale de la Francophonie")
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert text in response.text
+
+
+def test_about_page_lists_the_organisers_of_real_meetings_only(client):
+    EventOrganiserFactory(organisation__name_fr="Vraie organisatrice")
+    EventOrganiserFactory(organisation__name_fr="Organisatrice fictive", event__is_example=True)
+
+    page = client.get("/fr/a-propos/").text
+
+    assert "Vraie organisatrice" in page
+    assert "Organisatrice fictive" not in page
