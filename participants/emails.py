@@ -26,11 +26,7 @@ def absolute_url(path: str) -> str:
 
 def manage_url(*, participant, event, language: str) -> str:
     with translation.override(language):
-        path = reverse(
-            "participants:manage",
-            kwargs={"token": tokens.manage_token(participant=participant, event=event)},
-        )
-    return absolute_url(path)
+        return absolute_url(tokens.manage_path(participant=participant, event=event))
 
 
 def build(

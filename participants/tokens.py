@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 
 CONFIRM_SALT = "participants.confirm"
 MANAGE_SALT = "participants.manage"
@@ -66,6 +67,13 @@ def read_confirmation_token(token: str) -> ConfirmationLink:
 def manage_token(*, participant, event) -> str:
     return signing.dumps(
         {"p": participant.pk, "e": event.pk, "k": participant.manage_key}, salt=MANAGE_SALT
+    )
+
+
+def manage_path(*, participant, event) -> str:
+    """The path of a participant's manage page for a meeting, in the active language."""
+    return reverse(
+        "participants:manage", kwargs={"token": manage_token(participant=participant, event=event)}
     )
 
 

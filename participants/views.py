@@ -17,14 +17,7 @@ from .forms import RegistrationForm
 from .models import Participant, Registration
 
 
-def manage_path(*, participant: Participant, event: Event) -> str:
-    return reverse(
-        "participants:manage",
-        kwargs={"token": tokens.manage_token(participant=participant, event=event)},
-    )
-
-
-class PublicEventMixin:
+class MeetingFromUrlMixin:
     """The meeting named in the URL, with its programme and seat counts."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -47,7 +40,7 @@ class LinkErrorMixin:
         return render(self.request, "participants/link_invalid.html", context, status=status)
 
 
-class RegisterView(PublicEventMixin, FormView):
+class RegisterView(MeetingFromUrlMixin, FormView):
     template_name = "participants/register.html"
     form_class = RegistrationForm
 
@@ -93,7 +86,7 @@ class RegisterView(PublicEventMixin, FormView):
         return self.render_to_response(context, status=status)
 
 
-class CheckEmailView(PublicEventMixin, TemplateView):
+class CheckEmailView(MeetingFromUrlMixin, TemplateView):
     """The same page whether or not the address was known: it reveals nothing."""
 
     template_name = "participants/check_email.html"
@@ -131,7 +124,7 @@ class ConfirmView(LinkErrorMixin, TemplateView):
         if done:
             messages.success(request, _("Your e-mail address is confirmed."))
         participant = self.registrations[0].participant
-        return HttpResponseRedirect(manage_path(participant=participant, event=self.event))
+        return HttpResponseRedirect(tokens.manage_path(participant=participant, event=self.event))
 
 
 class ManageView(LinkErrorMixin, TemplateView):
