@@ -1,8 +1,14 @@
+import datetime as dt
+from io import StringIO
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import translation
 
-from events.models import Event
+from events.management.commands.load_demo import EXAMPLE_SLUG, MEETING, MEETING_SLUG, Command
+from events.models import Event, Session, Speaker
+from tests.factories import FindingFactory, SessionFactory, SpeakerFactory
 from themes.models import Finding
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +33,151 @@ def row_counts() -> dict[str, int]:
     return counts
 
 
+def load_demo(*args: str) -> str:
+    """Run the command; its output in English."""
+    out = StringIO()
+    with translation.override("en"):
+        call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
 def test_load_demo_twice_gives_the_same_rows():
-    call_command("load_demo")
+    load_demo()
     first = row_counts()
 
-    call_command("load_demo")
+    load_demo()
 
     assert row_counts() == first
     assert first["events.Event"] == 2
+
+
+def test_first_load_says_what_it_created_and_the_second_what_it_left_alone():
+    first = load_demo()
+
+    second = load_demo()
+
+    assert "Created: 9 themes, 1 meeting cycle, 2 strategic projects" in first
+    assert "2 meetings" in first and "4 sessions" in first and "4 speakers" in first
+    assert "Left as they were" not in first
+    assert "Created nothing" in second
+    assert "Left as they were: 2 meetings." in second
+
+
+def test_staff_edits_of_the_real_meeting_and_of_a_finding_survive_a_second_load():
+    load_demo()
+    meeting = Event.objects.get(slug=MEETING_SLUG)
+    Event.objects.filter(pk=meeting.pk).update(
+        title_fr="Titre revu par l’équipe", status=Event.Status.DRAFT
+    )
+    finding = meeting.findings.get(kind="risk", order=0)
+    Finding.objects.filter(pk=finding.pk).update(text_en="Wording checked by staff.")
+
+    load_demo()
+
+    meeting.refresh_from_db()
+    finding.refresh_from_db()
+    assert meeting.title_fr == "Titre revu par l’équipe"
+    assert meeting.status == Event.Status.DRAFT
+    assert finding.text_en == "Wording checked by staff."
+
+
+def test_an_unpublished_example_stays_unpublished_and_keeps_its_dates():
+    load_demo()
+    example = Event.objects.get(slug=EXAMPLE_SLUG)
+    moved = example.start - dt.timedelta(days=30)
+    Event.objects.filter(pk=example.pk).update(
+        status=Event.Status.DRAFT, start=moved, end=moved + dt.timedelta(hours=8)
+    )
+
+    load_demo()
+
+    example.refresh_from_db()
+    assert example.status == Event.Status.DRAFT
+    assert example.start == moved
+
+
+def test_a_finding_staff_added_with_the_key_of_a_demo_finding_does_not_crash_it():
+    load_demo()
+    meeting = Event.objects.get(slug=MEETING_SLUG)
+    added = FindingFactory(event=meeting, kind="risk", order=0, title_en="Added by staff")
+
+    load_demo()
+    load_demo("--reset")
+
+    added.refresh_from_db()
+    assert added.title_en == "Added by staff"
+    assert meeting.findings.filter(kind="risk", order=0).count() == 2
+
+
+def test_sessions_and_speakers_staff_added_to_the_example_do_not_crash_a_reset():
+    load_demo()
+    example = Event.objects.get(slug=EXAMPLE_SLUG)
+    added = SessionFactory(event=example, order=0, title_en="Added by staff")
+    SpeakerFactory(name="Intervenante exemple A")
+
+    load_demo("--reset")
+
+    added.refresh_from_db()
+    assert added.title_en == "Added by staff"
+    assert Session.objects.filter(event=example).count() == 5
+    assert Speaker.objects.filter(name="Intervenante exemple A").count() == 2
+
+
+def test_a_demo_finding_staff_deleted_stays_deleted():
+    load_demo()
+    meeting = Event.objects.get(slug=MEETING_SLUG)
+    count = meeting.findings.count()
+    meeting.findings.get(kind="risk", order=0).delete()
+
+    load_demo()
+
+    assert meeting.findings.count() == count - 1
+    assert not meeting.findings.filter(kind="risk", order=0).exists()
+
+
+def test_a_demo_meeting_staff_deleted_is_created_again_with_its_findings():
+    load_demo()
+    meeting = Event.objects.get(slug=MEETING_SLUG)
+    count = meeting.findings.count()
+    meeting.delete()
+
+    output = load_demo()
+
+    assert Event.objects.get(slug=MEETING_SLUG).findings.count() == count
+    assert f"Created: 1 meeting, 3 organisers, {count} findings." in output
+    assert "Left as they were: 1 meeting, 9 themes" in output
+
+
+def test_reset_restores_the_shipped_texts_status_and_deleted_rows():
+    load_demo()
+    meeting = Event.objects.get(slug=MEETING_SLUG)
+    Event.objects.filter(pk=meeting.pk).update(title_en="Edited", status=Event.Status.DRAFT)
+    Event.objects.filter(slug=EXAMPLE_SLUG).update(status=Event.Status.CANCELLED)
+    count = meeting.findings.count()
+    finding = meeting.findings.get(kind="opportunity", order=0)
+    shipped = finding.title_en
+    Finding.objects.filter(pk=finding.pk).update(title_en="Edited")
+    meeting.findings.get(kind="risk", order=0).delete()
+
+    output = load_demo("--reset")
+
+    meeting.refresh_from_db()
+    finding.refresh_from_db()
+    assert meeting.title_en == MEETING["title"][1]
+    assert meeting.status == Event.Status.PUBLISHED
+    assert Event.objects.get(slug=EXAMPLE_SLUG).status == Event.Status.PUBLISHED
+    assert finding.title_en == shipped
+    assert meeting.findings.count() == count
+    assert "Created: 1 finding." in output
+    assert "Restored to their shipped content: 9 themes" in output
+
+
+def test_help_names_the_reset_option():
+    with translation.override("en"):
+        text = Command().create_parser("manage.py", "load_demo").format_help()
+
+    assert "--reset" in text
+    assert "never changes, republishes or deletes" in " ".join(text.split())
 
 
 def test_demo_holds_the_meeting_of_15_april_2025_and_its_findings():

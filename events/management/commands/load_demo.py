@@ -2,19 +2,23 @@
 
 The real meeting is the one of 15 April 2025 in Geneva; everything said about it comes from
 its published report (no hours, sessions or speakers are given there, so none are stored).
-Running the command again updates the same rows: every write is keyed on a slug or on the
-position of the row in its meeting.
+Rows are keyed on a slug or on their position in their meeting. Running the command again
+creates only what is missing and leaves staff's edits alone; `--reset` restores the shipped
+content.
 """
 
 import re
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import Any, NotRequired, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.models import (
@@ -684,52 +688,68 @@ def at(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment, tzinfo=ZURICH)
 
 
-def themes_load() -> dict[str, Any]:
+class Writer:
+    """Finds each demo row by its slug or natural key and creates it when missing.
+
+    An existing row is left as it is, unless `reset` asks for its shipped content back. When
+    rows staff added share a demo row's key, the oldest one is taken as the demo's.
+    """
+
+    def __init__(self, *, reset: bool) -> None:
+        self.reset = reset
+        self.created: Counter[type[Model]] = Counter()
+        self.existing: Counter[type[Model]] = Counter()
+
+    def row(self, model: type[Model], key: dict[str, Any], content: dict[str, Any]) -> Any:
+        row = model.objects.filter(**key).order_by("pk").first()
+        if row is None:
+            self.created[model] += 1
+            return model.objects.create(**key, **content)
+        self.existing[model] += 1
+        if self.reset:
+            for field, value in content.items():
+                setattr(row, field, value)
+            row.save()
+        return row
+
+
+def themes_load(writer: Writer) -> dict[str, Any]:
     # `events` refers to the themes app by label only: imports flow themes → events.
     theme_model = apps.get_model("themes", "Theme")
-    themes = {}
-    for order, item in enumerate(THEMES):
-        themes[item["slug"]], _created = theme_model.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
+    return {
+        item["slug"]: writer.row(
+            theme_model,
+            {"slug": item["slug"]},
+            {
                 "order": order,
                 **bilingual("name", item["name"]),
                 **bilingual("description", item["description"]),
             },
         )
-    return themes
+        for order, item in enumerate(THEMES)
+    }
 
 
-def cycle_load() -> Cycle:
-    cycle, _created = Cycle.objects.update_or_create(
-        slug=CYCLE_SLUG,
-        defaults={
-            **bilingual("name", CYCLE["name"]),
-            **bilingual("description", CYCLE["description"]),
-        },
-    )
-    return cycle
+def cycle_load(writer: Writer) -> Cycle:
+    texts = {**bilingual("name", CYCLE["name"]), **bilingual("description", CYCLE["description"])}
+    return writer.row(Cycle, {"slug": CYCLE_SLUG}, texts)
 
 
-def programmes_load() -> list[Programme]:
+def programmes_load(writer: Writer) -> list[Programme]:
+    description = bilingual("description", PROGRAMME_DESCRIPTION)
     return [
-        Programme.objects.update_or_create(
-            slug=slug,
-            defaults={
-                **bilingual("name", name),
-                **bilingual("description", PROGRAMME_DESCRIPTION),
-            },
-        )[0]
+        writer.row(Programme, {"slug": slug}, {**bilingual("name", name), **description})
         for slug, name in PROGRAMMES.items()
     ]
 
 
-def organisations_load() -> dict[str, Organisation]:
+def organisations_load(writer: Writer) -> dict[str, Organisation]:
     organisations = {}
     for slug, item in ORGANISATIONS.items():
-        organisations[slug], _created = Organisation.objects.update_or_create(
-            slug=slug,
-            defaults={
+        organisations[slug] = writer.row(
+            Organisation,
+            {"slug": slug},
+            {
                 "kind": item["kind"],
                 "country": item["country"],
                 "francophonie_status": item["francophonie_status"],
@@ -740,33 +760,39 @@ def organisations_load() -> dict[str, Organisation]:
     return organisations
 
 
-def event_load(*, slug: str, texts: dict[str, Bilingual], cycle: Cycle, **fields: Any) -> Event:
-    defaults = {"cycle": cycle, "timezone": GENEVA_TZ, "country": "CH", **fields}
+def event_load(
+    writer: Writer, *, slug: str, texts: dict[str, Bilingual], cycle: Cycle, **fields: Any
+) -> Event:
+    content = {"cycle": cycle, "timezone": GENEVA_TZ, "country": "CH", **fields}
     for field, text in texts.items():
-        defaults.update(bilingual(field, text))
-    event, _created = Event.objects.update_or_create(slug=slug, defaults=defaults)
-    return event
+        content.update(bilingual(field, text))
+    return writer.row(Event, {"slug": slug}, content)
 
 
-def organisers_set(*, event: Event, organisers: list[tuple[Organisation, str]]) -> None:
+def organisers_set(
+    writer: Writer, *, event: Event, organisers: list[tuple[Organisation, str]]
+) -> None:
     """Give the organisers their role, in display order."""
     for order, (organisation, role) in enumerate(organisers):
-        EventOrganiser.objects.update_or_create(
-            event=event, organisation=organisation, defaults={"role": role, "order": order}
+        writer.row(
+            EventOrganiser,
+            {"event": event, "organisation": organisation},
+            {"role": role, "order": order},
         )
 
 
-def findings_load(*, event: Event, findings: list[FindingData], themes: dict[str, Any]) -> int:
+def findings_load(
+    writer: Writer, *, event: Event, findings: list[FindingData], themes: dict[str, Any]
+) -> None:
     finding_model = apps.get_model("themes", "Finding")
     next_order: dict[str, int] = {}
     for item in findings:
         order = next_order.get(item["kind"], 0)
         next_order[item["kind"]] = order + 1
-        finding, _created = finding_model.objects.update_or_create(
-            event=event,
-            kind=item["kind"],
-            order=order,
-            defaults={
+        finding = writer.row(
+            finding_model,
+            {"event": event, "kind": item["kind"], "order": order},
+            {
                 "sector": item["sector"],
                 "featured": item.get("featured", False),
                 "chatham_house": False,
@@ -778,32 +804,31 @@ def findings_load(*, event: Event, findings: list[FindingData], themes: dict[str
             },
         )
         finding.themes.set([themes[slug] for slug in item["themes"]])
-    return len(findings)
 
 
-def speakers_load() -> dict[str, Speaker]:
-    speakers = {}
-    for name in EXAMPLE_SPEAKERS:
-        speakers[name], _created = Speaker.objects.update_or_create(
-            name=name,
-            defaults={
-                "affiliation": None,  # fictional people belong to no real organisation
-                **bilingual("position", FICTIONAL_POSITION),
-                **bilingual("biography", ("", "")),
-            },
-        )
-    return speakers
+def speakers_load(writer: Writer) -> dict[str, Speaker]:
+    content = {
+        "affiliation": None,  # fictional people belong to no real organisation
+        **bilingual("position", FICTIONAL_POSITION),
+        **bilingual("biography", ("", "")),
+    }
+    return {name: writer.row(Speaker, {"name": name}, content) for name in EXAMPLE_SPEAKERS}
 
 
 def sessions_load(
-    *, event: Event, first_day: date, sessions: list[SessionData], speakers: dict[str, Speaker]
-) -> int:
+    writer: Writer,
+    *,
+    event: Event,
+    first_day: date,
+    sessions: list[SessionData],
+    speakers: dict[str, Speaker],
+) -> None:
     for order, item in enumerate(sessions):
         day = first_day + timedelta(days=item["day"])
-        session, _created = Session.objects.update_or_create(
-            event=event,
-            order=order,
-            defaults={
+        session = writer.row(
+            Session,
+            {"event": event, "order": order},
+            {
                 "start": at(day, item["start"]),
                 "end": at(day, item["end"]),
                 "capacity": item["capacity"],
@@ -813,18 +838,31 @@ def sessions_load(
             },
         )
         for speaker_order, (name, role) in enumerate(item["speakers"]):
-            SessionSpeaker.objects.update_or_create(
-                session=session,
-                speaker=speakers[name],
-                defaults={"role": role, "order": speaker_order},
+            writer.row(
+                SessionSpeaker,
+                {"session": session, "speaker": speakers[name]},
+                {"role": role, "order": speaker_order},
             )
-    return len(sessions)
+
+
+def counts_text(counts: Counter[type[Model]]) -> str:
+    """“2 meetings, 1 theme”, in the order the rows were met."""
+    return ", ".join(
+        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        for model, count in counts.items()
+    )
 
 
 HELP = _(
     "Load the demonstration data: the themes, the cycle, its strategic projects and "
     "organisers, the meeting of 15 April 2025 with its findings, and a fictional example "
-    "meeting. Running it again updates the same rows."
+    "meeting. It creates what is missing and never changes, republishes or deletes what "
+    "exists: a demo meeting that exists is left as it is, with everything in it. Use --reset "
+    "to restore the shipped content."
+)
+RESET_HELP = _(
+    "Restore the demo rows to their shipped content: texts, status, dates, organisers, "
+    "findings, sessions and speakers, and recreate those deleted. Rows staff added are kept."
 )
 
 
@@ -834,67 +872,95 @@ class Command(BaseCommand):
         # argparse wants a real string: translate when the help is shown, not at import.
         return str(HELP)
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true", help=str(RESET_HELP))
+
     @transaction.atomic
-    def handle(self, *args: Any, **options: Any) -> None:
-        themes = themes_load()
-        cycle = cycle_load()
-        programmes = programmes_load()
-        organisations = organisations_load()
+    def handle(self, *args: Any, reset: bool, **options: Any) -> None:
+        writer = Writer(reset=reset)
+        # Without --reset a meeting is the unit: one that exists is not even read, so that
+        # what staff changed or deleted in it (a finding, a session, an organiser) stays so.
+        existing = set()
+        if not reset:
+            slugs = [MEETING_SLUG, EXAMPLE_SLUG]
+            existing = set(Event.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+            if existing:
+                writer.existing[Event] = len(existing)
+        if len(existing) < 2:
+            themes = themes_load(writer)
+            cycle = cycle_load(writer)
+            programmes = programmes_load(writer)
+            organisations = organisations_load(writer)
 
-        meeting = event_load(
-            slug=MEETING_SLUG,
-            texts=MEETING,
-            cycle=cycle,
-            start=MEETING_START,
-            end=MEETING_END,
-            format=Event.Format.IN_PERSON,
-            status=Event.Status.PUBLISHED,
-            registration_mode=Event.RegistrationMode.CLOSED,
-            reported_participants=80,
-            reported_participants_is_minimum=True,  # "plus de 80 participants"
-            is_example=False,
-        )
-        organisers_set(
-            event=meeting,
-            organisers=[
-                (organisations[OIF], EventOrganiser.Role.LEAD),
-                (organisations[UNIDIR], EventOrganiser.Role.CO_ORGANISER),
-                (organisations[FRANCE_CD], EventOrganiser.Role.CO_ORGANISER),
-            ],
-        )
-        meeting.programmes.set(programmes)
-        meeting.themes.set({themes[slug] for item in FINDINGS for slug in item["themes"]})
-        finding_count = findings_load(event=meeting, findings=FINDINGS, themes=themes)
-
-        # Dated from today so that it stays upcoming; a later run moves it forward.
-        first_day = timezone.localdate(timezone.now(), ZURICH) + timedelta(days=EXAMPLE_DAYS_AHEAD)
-        example = event_load(
-            slug=EXAMPLE_SLUG,
-            texts=EXAMPLE,
-            cycle=cycle,
-            start=at(first_day, time(9, 0)),
-            end=at(first_day + timedelta(days=1), time(17, 0)),
-            format=Event.Format.IN_PERSON,
-            status=Event.Status.PUBLISHED,
-            registration_mode=Event.RegistrationMode.OPEN,
-            reported_participants=None,
-            reported_participants_is_minimum=False,
-            is_example=True,
-        )
-        organisers_set(event=example, organisers=[(organisations[OIF], EventOrganiser.Role.LEAD)])
-        example.programmes.set([p for p in programmes if p.slug == "gouvernance-numerique-ia"])
-        example.themes.set([themes[slug] for slug in EXAMPLE_THEMES])
-        session_count = sessions_load(
-            event=example,
-            first_day=first_day,
-            sessions=EXAMPLE_SESSIONS,
-            speakers=speakers_load(),
-        )
-
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data loaded: 2 meetings, {session_count} sessions, "
-                f"{finding_count} findings, {len(themes)} themes, "
-                f"{len(organisations)} organisations."
+        if MEETING_SLUG not in existing:
+            meeting = event_load(
+                writer,
+                slug=MEETING_SLUG,
+                texts=MEETING,
+                cycle=cycle,
+                start=MEETING_START,
+                end=MEETING_END,
+                format=Event.Format.IN_PERSON,
+                status=Event.Status.PUBLISHED,
+                registration_mode=Event.RegistrationMode.CLOSED,
+                reported_participants=80,
+                reported_participants_is_minimum=True,  # "plus de 80 participants"
+                is_example=False,
             )
-        )
+            organisers_set(
+                writer,
+                event=meeting,
+                organisers=[
+                    (organisations[OIF], EventOrganiser.Role.LEAD),
+                    (organisations[UNIDIR], EventOrganiser.Role.CO_ORGANISER),
+                    (organisations[FRANCE_CD], EventOrganiser.Role.CO_ORGANISER),
+                ],
+            )
+            meeting.programmes.set(programmes)
+            meeting.themes.set({themes[slug] for item in FINDINGS for slug in item["themes"]})
+            findings_load(writer, event=meeting, findings=FINDINGS, themes=themes)
+
+        if EXAMPLE_SLUG not in existing:
+            # Dated from today so that it is upcoming; --reset moves it forward again.
+            first_day = timezone.localdate(timezone.now(), ZURICH) + timedelta(
+                days=EXAMPLE_DAYS_AHEAD
+            )
+            example = event_load(
+                writer,
+                slug=EXAMPLE_SLUG,
+                texts=EXAMPLE,
+                cycle=cycle,
+                start=at(first_day, time(9, 0)),
+                end=at(first_day + timedelta(days=1), time(17, 0)),
+                format=Event.Format.IN_PERSON,
+                status=Event.Status.PUBLISHED,
+                registration_mode=Event.RegistrationMode.OPEN,
+                reported_participants=None,
+                reported_participants_is_minimum=False,
+                is_example=True,
+            )
+            organisers_set(
+                writer, event=example, organisers=[(organisations[OIF], EventOrganiser.Role.LEAD)]
+            )
+            example.programmes.set([p for p in programmes if p.slug == "gouvernance-numerique-ia"])
+            example.themes.set([themes[slug] for slug in EXAMPLE_THEMES])
+            sessions_load(
+                writer,
+                event=example,
+                first_day=first_day,
+                sessions=EXAMPLE_SESSIONS,
+                speakers=speakers_load(writer),
+            )
+
+        created = counts_text(writer.created)
+        if created:
+            self.stdout.write(self.style.SUCCESS(gettext("Created: %(rows)s.") % {"rows": created}))
+        else:
+            self.stdout.write(gettext("Created nothing: the demo data is there."))
+        if writer.existing:
+            message = (
+                gettext("Restored to their shipped content: %(rows)s.")
+                if reset
+                else gettext("Left as they were: %(rows)s.")
+            )
+            self.stdout.write(message % {"rows": counts_text(writer.existing)})
