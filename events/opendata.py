@@ -5,8 +5,6 @@ language of the URL; field names and codes are the same in every language so tha
 reads the French and the English files alike.
 """
 
-import csv
-
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, JsonResponse
@@ -20,6 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+
+from core import csv
+from core.csv import csv_response
 
 from . import calendar
 from .models import Event, Session
@@ -201,12 +202,10 @@ def csv_value(value) -> str:
 
 class CsvExportView(ExportView):
     """RFC 4180 CSV: commas, CRLF, a header of field names; UTF-8 with a byte order mark so
-    that spreadsheets open it with its accents intact."""
+    that spreadsheets open it with its accents intact; formulas neutralised (core.csv)."""
 
     def render(self, records: list[dict]) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.get_filename("csv")}"'
-        response.write("\ufeff")
+        response = csv_response(self.get_filename("csv"))
         writer = csv.DictWriter(response, fieldnames=self.fields)
         writer.writeheader()
         writer.writerows({key: csv_value(value) for key, value in r.items()} for r in records)

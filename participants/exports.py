@@ -1,6 +1,5 @@
 """Participant lists for staff, as CSV files a spreadsheet opens with accents intact."""
 
-import csv
 import datetime as dt
 
 from django.db.models import QuerySet
@@ -9,15 +8,14 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from core import csv
+from core.csv import csv_response
 from events.models import Session
 
 from .models import Participant, Registration
 
 # What a session's or a meeting's list holds by default: every registration still in play.
 EXPORTED_STATUSES = Registration.ACTIVE_STATUSES
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header() -> list[str]:
@@ -44,12 +42,6 @@ def header() -> list[str]:
     ]
 
 
-def cell(value) -> str:
-    """The value as text that a spreadsheet shows and never evaluates."""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def _local(moment: dt.datetime | None, tzinfo) -> str:
     return timezone.localtime(moment, tzinfo).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -58,7 +50,7 @@ def row(registration: Registration) -> list[str]:
     session = registration.session
     event = session.event
     participant = registration.participant
-    values = [
+    return [
         event.title,
         session.title,
         _local(session.start, event.tzinfo),
@@ -75,7 +67,6 @@ def row(registration: Registration) -> list[str]:
         _local(registration.created_at, event.tzinfo),
         _local(registration.confirmed_at, event.tzinfo),
     ]
-    return [cell(value) for value in values]
 
 
 def participants_csv(*, registrations: QuerySet[Registration], now: dt.datetime) -> HttpResponse:
@@ -100,9 +91,8 @@ def participants_csv(*, registrations: QuerySet[Registration], now: dt.datetime)
     slugs = {registration.session.event.slug for registration in rows}
     meeting = f"-{slugs.pop()}" if len(slugs) == 1 else ""
     filename = f"participants{meeting}-{timezone.localdate(now):%Y%m%d}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
+    response = csv_response(filename)
+    # Formulas neutralised in every cell, as in every CSV of the portal (core.csv).
     writer = csv.writer(response, delimiter=";")
     writer.writerow(header())
     writer.writerows(row(registration) for registration in rows)

@@ -314,6 +314,38 @@ def test_findings_csv_has_one_record_per_public_finding(client):
     }
 
 
+# Texts a spreadsheet would run as formulas; staff may paste anything in a title.
+FORMULAS = ["=1+1", "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\r=1", '=HYPERLINK("x")']
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_csv_exports_write_formulas_as_text(client, value):
+    event = EventFactory(title_fr=value, city_fr=value)
+    FindingFactory(event=event, title_fr=value, text_fr=value)
+
+    [meeting] = csv_records(client.get("/fr/rencontres/export.csv"))
+    [finding] = csv_records(client.get("/fr/constats/export.csv"))
+
+    assert (meeting["title"], meeting["city"]) == (f"'{value}", f"'{value}")
+    assert (finding["title"], finding["text"]) == (f"'{value}", f"'{value}")
+    assert finding["meeting_title"] == f"'{value}"
+
+
+def test_csv_exports_keep_ordinary_texts_and_negative_numbers_as_they_are(client):
+    event = EventFactory(title_fr="-2", city_fr="Genève", summary_fr="a=b; -1,5 %")
+    FindingFactory(event=event, title_fr="Non-prolifération")
+
+    [meeting] = csv_records(client.get("/fr/rencontres/export.csv"))
+    [finding] = csv_records(client.get("/fr/constats/export.csv"))
+
+    assert (meeting["title"], meeting["city"], meeting["summary"]) == (
+        "-2",
+        "Genève",
+        "a=b; -1,5 %",
+    )
+    assert finding["title"] == "Non-prolifération"
+
+
 def test_findings_json_is_in_the_language_of_its_address(client):
     finding = finding_of_ai_meeting()
 

@@ -436,7 +436,7 @@ def test_export_header_follows_the_staff_language(staff_client):
     ]
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "\tcmd"])
+@pytest.mark.parametrize("value", ["=1+1", "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"])
 def test_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(staff_client, value):
     registration = RegistrationFactory(participant__organisation_name=value)
 
@@ -444,6 +444,16 @@ def test_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(staff_clie
 
     (record,) = as_records(response)
     assert record["Organisation"] == f"'{value}"
+
+
+@pytest.mark.parametrize("value", ["-2", "Genève", "a=b"])
+def test_export_keeps_negative_numbers_and_ordinary_text_as_they_are(staff_client, value):
+    registration = RegistrationFactory(participant__organisation_name=value)
+
+    response = post_action(staff_client, "export_participants", [registration])
+
+    (record,) = as_records(response)
+    assert record["Organisation"] == value
 
 
 def test_session_export_lists_its_participants_in_play_with_their_status(staff_client):
