@@ -1,39 +1,98 @@
 """Settings of the cycle portal, read from the environment (see `.env.example`).
 
 Local defaults are safe and need nothing installed: SQLite, console e-mail, DEBUG off
-unless asked for. Production hardening is switched on by the environment.
+unless asked for. Production hardening is switched on by the environment. A variable that
+is set but empty (`EMAIL_BACKEND=`, as `.env.example` has) means "use the default".
 """
 
+import datetime as dt
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
+import environ
+from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+class _SetVariables(Mapping):
+    """The process environment without its empty variables.
+
+    django-environ returns an empty variable as it is (`""` for a string, `False` for a
+    boolean, an error for a number) instead of the default; hiding them gives the default.
+    """
+
+    def __getitem__(self, name):
+        value = os.environ[name]
+        if not value.strip():
+            raise KeyError(name)
+        return value
+
+    def __iter__(self):
+        return (name for name, value in os.environ.items() if value.strip())
+
+    def __len__(self):
+        return sum(1 for _ in self)
 
 
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+class Env(environ.Env):
+    ENVIRON = _SetVariables()
 
 
-DEBUG = env_bool("DEBUG")
+env = Env()
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (for local development: DEBUG=1)."
+DEBUG = env.bool("DEBUG", default=False)
+
+# Values published in this repository: a key anybody can read signs nothing.
+PLACEHOLDER_SECRET_KEYS = {
+    "change-me-to-a-long-random-string-of-at-least-fifty-characters",  # .env.example
+    "change-me-to-a-long-random-string",  # .env.example before
+    "change-me-in-dot-env",  # docker-compose.yml before
+    "collectstatic-only",  # Dockerfile before
+}
+
+
+def _secret_key(value: str, *, debug: bool) -> str:
+    """The key to sign with; with DEBUG off, refuse a missing, published or weak one."""
+    if debug:
+        return value or f"{SECRET_KEY_INSECURE_PREFIX}local-development-only"
+    if not value:
+        problem = "SECRET_KEY is not set"
+    elif value in PLACEHOLDER_SECRET_KEYS:
+        problem = "SECRET_KEY is a placeholder published in this repository"
+    elif value.startswith(SECRET_KEY_INSECURE_PREFIX):
+        problem = f"SECRET_KEY starts with {SECRET_KEY_INSECURE_PREFIX!r}"
+    elif len(value) < SECRET_KEY_MIN_LENGTH or len(set(value)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        problem = (
+            f"SECRET_KEY is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} characters, "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different"
         )
-    SECRET_KEY = "insecure-local-development-key"  # noqa: S105 - only with DEBUG on
+    else:
+        return value
+    raise ImproperlyConfigured(
+        f"{problem}, and DEBUG is off. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))' "
+        "and set it in the environment (or in .env for docker compose). "
+        "For local development only: DEBUG=1."
+    )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+SECRET_KEY = _secret_key(env.str("SECRET_KEY", default=""), debug=DEBUG)
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", cast=str.strip, default=["localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", cast=str.strip, default=[])
+# How many reverse proxies in front of the portal append to X-Forwarded-For: the client's
+# address is the one the outermost of them saw. 0: the peer's address (REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
@@ -47,6 +106,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "django_filters",
+    "axes",
+    "csp",
+    "core",
     "events",
     "themes",
     "participants",
@@ -55,6 +117,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +126,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cycle_portal.urls"
@@ -86,8 +152,8 @@ WSGI_APPLICATION = "cycle_portal.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env.int("CONN_MAX_AGE", default=60),
         conn_health_checks=True,
     )
 }
@@ -100,15 +166,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the rate limits of the registration form: Redis when given (shared by every
-# worker), memory of the process otherwise.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+# worker), memory of the process otherwise. Short socket timeouts: a hanging Redis must not
+# hold a visitor's request for long.
+REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -117,13 +195,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Admin login: after 5 failures for one account from one address, that pair is locked for
+# 30 minutes (a superuser can unlock it sooner: Axes › Access attempts).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "core.views.login_locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are all the lockout needs: successful sign-ins are not recorded.
+AXES_DISABLE_ACCESS_LOG = True
+# The client's address as the rest of the portal reads it (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+
 # Languages: French is the reference language of the cycle, English the second one.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Zurich")
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/Zurich")
 FORMAT_MODULE_PATH = ["cycle_portal.formats"]
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
@@ -133,72 +223,127 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("fr", "en")}
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("STATIC_MANIFEST", not DEBUG)
+            if env.bool("STATIC_MANIFEST", default=not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 
 # E-mail: printed on the console unless an SMTP host is given.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = os.environ.get(
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
+    default=(
+        "django.core.mail.backends.smtp.EmailBackend"
+        if EMAIL_HOST
+        else "django.core.mail.backends.console.EmailBackend"
+    ),
 )
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cycle de rencontres <noreply@localhost>")
-SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Cycle de rencontres <noreply@localhost>"
+)
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Production hardening, switched on by the environment.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SECURE_SSL_REDIRECT)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=SECURE_SSL_REDIRECT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
 )
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): only the portal's own files, no inline script or
+# style, never framed. The e-mails' inline styles are not web pages: CSP does not apply.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    }
+}
+# Browser features no page of the portal uses, denied to every page and frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Logs never show the tokens of participants' links (Django logs the path of an error).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "core.logs.RedactTokens"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own messages (and the development server's request lines) through the same
+    # handler, instead of Django's default ones, which print paths unfiltered.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 EVENTS_PER_PAGE = 12
 
 # Registrations. The privacy notice's version is recorded with each participant's consent.
 PRIVACY_NOTICE_VERSION = "2026-11-28"
-REGISTRATION_LINK_MAX_AGE_HOURS = int(os.environ.get("REGISTRATION_LINK_MAX_AGE_HOURS", "48"))
+REGISTRATION_LINK_MAX_AGE_HOURS = env.int("REGISTRATION_LINK_MAX_AGE_HOURS", default=48)
 # Form submissions allowed per hour, from one IP address and for one e-mail address.
-REGISTRATION_RATE_PER_IP = int(os.environ.get("REGISTRATION_RATE_PER_IP", "20"))
-REGISTRATION_RATE_PER_EMAIL = int(os.environ.get("REGISTRATION_RATE_PER_EMAIL", "5"))
+REGISTRATION_RATE_PER_IP = env.int("REGISTRATION_RATE_PER_IP", default=20)
+REGISTRATION_RATE_PER_EMAIL = env.int("REGISTRATION_RATE_PER_EMAIL", default=5)
 # Participants of meetings that ended longer ago than this are anonymised.
-PARTICIPANT_RETENTION_DAYS = int(os.environ.get("PARTICIPANT_RETENTION_DAYS", "365"))
+PARTICIPANT_RETENTION_DAYS = env.int("PARTICIPANT_RETENTION_DAYS", default=365)
+# A participant's manage link stops working this many days after the end of the meeting.
+MANAGE_LINK_DAYS_AFTER_MEETING = env.int("MANAGE_LINK_DAYS_AFTER_MEETING", default=30)
+# Where participants write for help, shown when their e-mail could not be sent. Empty: the
+# page tells them to contact the meeting's organisers.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 
 # modeltranslation's admin tabs need jQuery UI; it is served from our own static files, no CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # The address the portal is reached at, for the links in e-mails.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Licence under which the meetings and findings are published as open data (CSV, JSON, feeds).
-OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC BY 4.0")
-OPEN_DATA_LICENCE_URL = os.environ.get(
-    "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env.str(
+    "OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )

@@ -1,0 +1,87 @@
+"""The admin pages staff use, in Chromium, under the portal's Content-Security-Policy: no
+violation in the console, and the translation tabs of a meeting still switch language."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.factories import EventFactory, RegistrationFactory, SessionFactory, StaffFactory
+
+TIMEOUT = 15
+
+
+@pytest.fixture
+def staff_browser(browser, live_server, transactional_db):
+    """The browser, signed in as a superuser through the session cookie."""
+    client = Client()
+    client.force_login(StaffFactory())
+    browser.get(live_server.url + "/robots.txt")  # a page of the site, to set its cookie
+    browser.add_cookie(
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "path": "/",
+        }
+    )
+    browser.get_log("browser")
+    return browser
+
+
+@pytest.fixture
+def meeting(transactional_db):
+    session = SessionFactory(event=EventFactory(title_fr="Atelier", title_en="Workshop"))
+    RegistrationFactory(session=session)
+    return session.event
+
+
+def open_page(browser, url):
+    browser.get(url)
+    WebDriverWait(browser, TIMEOUT).until(EC.presence_of_element_located((By.ID, "content")))
+
+
+def console_errors(browser) -> list[str]:
+    """CSP violations and any other error the pages wrote to the console."""
+    return [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if "Content Security Policy" in entry["message"] or entry["level"] == "SEVERE"
+    ]
+
+
+def admin_pages(meeting):
+    session = meeting.sessions.first()
+    return {
+        "index": reverse("admin:index"),
+        "meetings": reverse("admin:events_event_changelist"),
+        "meeting add": reverse("admin:events_event_add"),
+        "meeting change": reverse("admin:events_event_change", args=[meeting.pk]),
+        "session change": reverse("admin:events_session_change", args=[session.pk]),
+        "registrations": reverse("admin:participants_registration_changelist"),
+    }
+
+
+def test_staff_pages_load_without_csp_violation(staff_browser, live_server, meeting):
+    for name, path in admin_pages(meeting).items():
+        open_page(staff_browser, live_server.url + path)
+
+        assert console_errors(staff_browser) == [], name
+
+
+@pytest.mark.parametrize("page", ["meeting add", "meeting change"])
+def test_translation_tabs_switch_language_under_csp(staff_browser, live_server, meeting, page):
+    open_page(staff_browser, live_server.url + admin_pages(meeting)[page])
+    tabs = WebDriverWait(staff_browser, TIMEOUT).until(
+        EC.presence_of_all_elements_located((By.CSS_SELECTOR, ".ui-tabs-nav a"))
+    )
+    english_field = staff_browser.find_element(By.ID, "id_title_en")
+    assert len(tabs) >= 2
+    assert not english_field.is_displayed()
+
+    next(tab for tab in tabs if tab.text.strip().lower().startswith("en")).click()
+
+    WebDriverWait(staff_browser, TIMEOUT).until(EC.visibility_of(english_field))
+    assert console_errors(staff_browser) == []
