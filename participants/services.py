@@ -317,17 +317,23 @@ ANONYMISED_FIELDS = [
 def participants_to_anonymise(*, now: dt.datetime, days: int) -> QuerySet[Participant]:
     """Participants not yet anonymised whose every registration is for a meeting that ended
     more than `days` days ago: someone also registered for a later meeting keeps their data
-    until that one is old enough too."""
+    until that one is old enough too. Also those without any registration (every one deleted,
+    or none ever made) created more than `days` days ago: nothing else dates their last use."""
     ended_before = now - dt.timedelta(days=days)
     later = Registration.objects.filter(session__event__end__gte=ended_before)
-    return Participant.objects.filter(
-        anonymised_at__isnull=True, pk__in=Registration.objects.values("participant")
-    ).exclude(pk__in=later.values("participant"))
+    registered = Participant.objects.filter(pk__in=Registration.objects.values("participant"))
+    created_before = Participant.objects.filter(created_at__lt=ended_before)
+    return (
+        (registered | created_before)
+        .filter(anonymised_at__isnull=True)
+        .exclude(pk__in=later.values("participant"))
+    )
 
 
 def participants_anonymise(*, participants: QuerySet[Participant], now: dt.datetime) -> int:
     """Erase the names, e-mail address and free text of these participants and revoke their
-    manage links; their registrations stay, so every count of them stays. Returns how many."""
+    manage links; their registrations stay, so every count of them stays. Returns how many.
+    Their admin history is cleaned by `retention.admin_history_anonymise`."""
     with transaction.atomic():
         people = list(participants.filter(anonymised_at__isnull=True).select_for_update())
         for person in people:

@@ -2,22 +2,32 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.models import Session
 from participants import tokens
 from participants.models import Participant, Registration
+from participants.retention import change_message_anonymise
 from participants.services import (
     ParticipantDetails,
     participants_anonymise,
     participants_to_anonymise,
     registration_request,
 )
-from tests.factories import EventFactory, ParticipantFactory, RegistrationFactory, SessionFactory
+from tests.factories import (
+    EventFactory,
+    ParticipantFactory,
+    RegistrationFactory,
+    SessionFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +60,34 @@ def anonymise(*args: str) -> str:
     return out.getvalue()
 
 
+def log_rows() -> list[dict]:
+    return list(LogEntry.objects.order_by("pk").values())
+
+
+def history_of(obj):
+    """The admin history entries about this object."""
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    )
+
+
+def admin_save(client, obj, **changes) -> None:
+    """Save this participant or registration through its admin change form, as staff do."""
+    url = reverse(f"admin:participants_{obj._meta.model_name}_change", args=[obj.pk])
+    context = client.get(url).context
+    data = {
+        name: "" if value is None else value
+        for form in [context["adminform"].form]
+        + [f for inline in context["inline_admin_formsets"] for f in inline.formset.forms]
+        for name, value in ((form.add_prefix(n), form[n].value()) for n in form.fields)
+    }
+    for inline in context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data |= {management.add_prefix(n): management[n].value() for n in management.fields}
+    response = client.post(url, data | changes)
+    assert response.status_code == 302, response.context["errors"]
+
+
 def participant_rows() -> list[dict]:
     return list(Participant.objects.order_by("pk").values())
 
@@ -72,21 +110,29 @@ def session_counts(event) -> list[tuple[int, int]]:
     return [(s.confirmed_count, s.waitlisted_count) for s in sessions]
 
 
-def test_dry_run_changes_nothing_and_prints_the_counts():
+def test_dry_run_changes_nothing_and_prints_the_counts(staff_client):
     old = meeting_ended(400)
     register(ParticipantFactory(), old)
-    register(ParticipantFactory(), old, Status.CANCELLED)
+    edited = ParticipantFactory(first_name="Aminata")
+    register(edited, old, Status.CANCELLED)
+    admin_save(staff_client, edited, first_name="Aminata-Rose")
+    make_old(ParticipantFactory(), hours=400 * 24)
     leaving = ParticipantFactory()
     make_old(register(leaving, meeting_ended(-30), Status.PENDING))
     make_old(leaving)
-    participants, registrations = participant_rows(), registration_rows()
+    participants, registrations, history = participant_rows(), registration_rows(), log_rows()
 
     output = anonymise("--dry-run")
 
     assert participant_rows() == participants
     assert registration_rows() == registrations
+    assert log_rows() == history
     assert "Dry run" in output
     assert "Participants to anonymise (meetings ended more than 365 days ago): 2" in output
+    assert (
+        "Participants to anonymise (no registration, created more than 365 days ago): 1" in output
+    )
+    assert "Admin history entries to clear of personal data: 1" in output
     assert f"{old.title_en} (ended {old.local_end:%Y-%m-%d}): 2" in output
     assert "Expired unconfirmed registrations to delete: 1" in output
     assert "Participants to delete with them (they had no other registration): 1" in output
@@ -180,12 +226,43 @@ def test_days_option_picks_a_meeting_ended_40_days_ago_but_not_20():
     assert "more than 30 days ago): 1" in output
 
 
-def test_participant_without_any_registration_is_not_anonymised():
-    ParticipantFactory()
+def test_participant_without_registration_past_retention_is_anonymised():
+    never = ParticipantFactory(first_name="Ibrahima", email="ibrahima@example.org")
+    make_old(never, hours=400 * 24)
+    deleted = ParticipantFactory(first_name="Mariama", email="mariama@example.org")
+    make_old(deleted, hours=400 * 24)
+    register(deleted, meeting_ended(-30)).delete()  # staff deleted their only registration
 
-    chosen = participants_to_anonymise(now=timezone.now(), days=0)
+    output = anonymise()
 
-    assert not chosen.exists()
+    stored = str(participant_rows()).lower()
+    for personal in ["ibrahima", "mariama"]:
+        assert personal not in stored
+    assert Participant.objects.filter(anonymised_at__isnull=False).count() == 2
+    assert "Participants anonymised (no registration, created more than 365 days ago): 2" in output
+    assert "Participants anonymised (meetings ended more than 365 days ago): 0" in output
+
+
+def test_participant_without_registration_within_retention_keeps_their_data():
+    person = ParticipantFactory(first_name="Koffi")
+    make_old(person, hours=300 * 24)
+
+    anonymise()
+
+    person.refresh_from_db()
+    assert person.first_name == "Koffi"
+    assert person.anonymised_at is None
+
+
+def test_days_option_also_dates_participants_without_registration():
+    person = ParticipantFactory()
+    make_old(person, hours=40 * 24)
+
+    chosen = participants_to_anonymise(now=timezone.now(), days=30)
+    kept = participants_to_anonymise(now=timezone.now(), days=50)
+
+    assert list(chosen) == [person]
+    assert not kept.exists()
 
 
 def test_running_twice_does_not_anonymise_again():
@@ -330,3 +407,110 @@ def test_a_link_sent_again_keeps_its_pending_registration_until_it_expires(
     call_command("anonymise_participants", stdout=StringIO())
 
     assert Registration.objects.filter(pk=old.pk, status=Registration.Status.PENDING).exists()
+
+
+# The admin history
+
+
+def test_admin_history_of_anonymised_participants_and_registrations_loses_their_names(
+    staff_client, settings
+):
+    settings.LANGUAGE_CODE = "en"  # the language the history is rewritten in
+    old = meeting_ended(400)
+    person = ParticipantFactory(first_name="Aminata", last_name="Traoré")
+    registration = register(person, old)
+    admin_save(staff_client, person, first_name="Aminata-Rose")
+    admin_save(staff_client, registration, email_failed="on")
+    LogEntry.objects.log_actions(
+        user_id=StaffFactory().pk,
+        queryset=[person],
+        action_flag=CHANGE,
+        change_message="Aminata-Rose Traoré asked to be written aminata@example.org",
+        single_object=True,
+    )
+    recent = ParticipantFactory(first_name="Koffi", last_name="Mensah")
+    register(recent, meeting_ended(100))
+    admin_save(staff_client, recent, last_name="Mensah-Adjovi")
+    LogEntry.objects.log_actions(
+        user_id=StaffFactory().pk,
+        queryset=[old],
+        action_flag=CHANGE,
+        change_message="Title reviewed with Aminata Traoré",
+        single_object=True,
+    )
+    kept = log_rows()[-2:]
+
+    output = anonymise()
+
+    entries = history_of(person) | history_of(registration)
+    assert entries.count() == 3
+    history = str(list(entries.values())).lower()
+    for personal in ["aminata", "traoré", "@example.org"]:
+        assert personal not in history
+    assert {e.object_repr for e in entries} == {
+        f"Participant no. {person.pk} (personal data removed)",
+        f"Registration no. {registration.pk} (personal data removed)",
+    }
+    assert log_rows()[-2:] == kept
+    assert "Admin history entries cleared of personal data: 3" in output
+
+
+def test_admin_history_keeps_the_labels_of_the_fields_staff_changed(staff_client):
+    person = ParticipantFactory(first_name="Aminata")
+    register(person, meeting_ended(400))
+    admin_save(staff_client, person, first_name="Aminata-Rose")
+
+    anonymise()
+
+    (entry,) = history_of(person)
+    with translation.override("en"):
+        assert entry.get_change_message() == "Changed First name."
+
+
+def test_admin_history_of_a_registration_deleted_long_ago_loses_the_name(staff_client):
+    person = ParticipantFactory(first_name="Aminata", last_name="Traoré")
+    gone, recent = register(person, meeting_ended(-30)), register(person, meeting_ended(-60))
+    for registration in [gone, recent]:
+        staff_client.post(
+            reverse("admin:participants_registration_delete", args=[registration.pk]),
+            {"post": "yes"},
+        )
+    history_of(gone).update(action_time=timezone.now() - dt.timedelta(days=400))
+
+    anonymise()
+
+    assert "Aminata" not in history_of(gone).get().object_repr
+    assert "Aminata" in history_of(recent).get().object_repr
+
+
+def test_running_twice_clears_the_admin_history_once(staff_client):
+    person = ParticipantFactory()
+    register(person, meeting_ended(400))
+    admin_save(staff_client, person, first_name="Aminata-Rose")
+    anonymise()
+    history = log_rows()
+
+    output = anonymise()
+
+    assert log_rows() == history
+    assert "Admin history entries cleared of personal data: 0" in output
+
+
+@pytest.mark.parametrize(
+    ("message", "cleaned"),
+    [
+        ('[{"changed": {"fields": ["First name"]}}]', '[{"changed": {"fields": ["First name"]}}]'),
+        (
+            '[{"changed": {"name": "registration", "object": "Awa Sow — Atelier", '
+            '"fields": ["Status"]}}]',
+            '[{"changed": {"fields": ["Status"], "name": "registration", "object": "\\u2026"}}]',
+        ),
+        ('[{"added": {}}]', '[{"added": {}}]'),
+        ("Awa Sow asked for it", ""),
+        ('[{"changed": {"fields": "Awa Sow"}}]', ""),
+        ('["Awa Sow"]', ""),
+        ("[not json", ""),
+    ],
+)
+def test_change_message_keeps_verbs_and_field_labels_only(message, cleaned):
+    assert change_message_anonymise(message) == cleaned

@@ -1,8 +1,9 @@
 """Keep personal data only as long as needed.
 
-Anonymises the participants of meetings that ended long enough ago, and deletes the
-registrations whose confirmation link expired unused. Run it daily (cron, scheduler).
-It prints counts and public meeting data only: never a name or an e-mail address.
+Anonymises the participants of meetings that ended long enough ago, and those without any
+registration created long enough ago; removes their names from the admin history; and
+deletes the registrations whose confirmation link expired unused. Run it daily (cron,
+scheduler). It prints counts and public meeting data only: never a name or an e-mail address.
 """
 
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from participants.models import Participant
+from participants.retention import admin_history_anonymise, admin_history_to_anonymise
 from participants.services import (
     expired_pending_registrations,
     participants_anonymise,
@@ -26,9 +28,11 @@ from participants.services import (
 )
 
 HELP = _(
-    "Anonymise the participants of meetings that ended more than --days days ago, and delete "
-    "the registrations whose confirmation link expired unused, with the participants who had "
-    "nothing else. Prints counts only, never a name or an e-mail address."
+    "Anonymise the participants of meetings that ended more than --days days ago, and those "
+    "without any registration created more than --days days ago, and remove their names "
+    "from the admin history; delete the registrations whose confirmation link expired "
+    "unused, with the participants who had nothing else. Prints counts only, never a name "
+    "or an e-mail address."
 )
 
 
@@ -54,6 +58,7 @@ class Command(BaseCommand):
             default=settings.PARTICIPANT_RETENTION_DAYS,
             help=gettext(
                 "Anonymise the participants of meetings that ended more than this many days "
+                "ago, and those without any registration created more than this many days "
                 "ago (default: %(default)s, the PARTICIPANT_RETENTION_DAYS setting)."
             ),
         )
@@ -72,13 +77,23 @@ class Command(BaseCommand):
             # Counted before the change: afterwards these participants no longer match.
             meetings = list(meetings_with_counts(participants))
             anonymised = participants.count()
+            unregistered = participants.filter(registrations=None).count()
+            history = admin_history_to_anonymise(participants=participants, now=now, days=days)
             expired = expired_pending_registrations(now=now).count()
             leaving = participants_to_purge(now=now).count()
             if not dry_run:
                 anonymised = participants_anonymise(participants=participants, now=now)
+                admin_history_anonymise(entries=history)
                 expired = pending_registrations_purge(now=now)
 
-        counts = {"days": days, "anonymised": anonymised, "expired": expired, "leaving": leaving}
+        counts = {
+            "days": days,
+            "anonymised": anonymised - unregistered,
+            "unregistered": unregistered,
+            "history": len(history),
+            "expired": expired,
+            "leaving": leaving,
+        }
         if dry_run:
             self.stdout.write(gettext("Dry run: nothing was changed."))
             first, *rest = [
@@ -86,6 +101,11 @@ class Command(BaseCommand):
                     "Participants to anonymise (meetings ended more than %(days)d days ago): "
                     "%(anonymised)d"
                 ),
+                gettext(
+                    "Participants to anonymise (no registration, created more than %(days)d "
+                    "days ago): %(unregistered)d"
+                ),
+                gettext("Admin history entries to clear of personal data: %(history)d"),
                 gettext("Expired unconfirmed registrations to delete: %(expired)d"),
                 gettext(
                     "Participants to delete with them (they had no other registration): %(leaving)d"
@@ -97,6 +117,11 @@ class Command(BaseCommand):
                     "Participants anonymised (meetings ended more than %(days)d days ago): "
                     "%(anonymised)d"
                 ),
+                gettext(
+                    "Participants anonymised (no registration, created more than %(days)d "
+                    "days ago): %(unregistered)d"
+                ),
+                gettext("Admin history entries cleared of personal data: %(history)d"),
                 gettext("Expired unconfirmed registrations deleted: %(expired)d"),
                 gettext(
                     "Participants deleted with them (they had no other registration): %(leaving)d"
