@@ -80,8 +80,9 @@ def admin_history_to_anonymise(
     """The admin history entries that still name someone, with their new `object_repr` and
     `change_message` set but not saved.
 
-    They are those about these participants, anonymised ones and their registrations; and
-    those older than `days` days about a participant or registration that no longer exists.
+    They are those about these participants or anonymised ones, or about their
+    registrations; and those older than `days` days about a participant or registration
+    that no longer exists (deleted by staff, or purged).
     """
     types = ContentType.objects.get_for_models(Participant, Registration)
     people = Participant.objects.filter(Q(anonymised_at__isnull=False) | Q(pk__in=participants))
@@ -92,7 +93,7 @@ def admin_history_to_anonymise(
     deleted_before = now - dt.timedelta(days=days)
     about = Q()
     for model, content_type in types.items():
-        about |= Q(content_type=content_type) & (
+        about |= Q(content_type=content_type, object_id__isnull=False) & (
             Q(object_id__in=_ids(named[model]))
             | Q(action_time__lt=deleted_before) & ~Q(object_id__in=_ids(model.objects.all()))
         )
