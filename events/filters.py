@@ -30,8 +30,18 @@ def country_choices():
     return [(code, name) for code, name in countries if code in codes]
 
 
+MAX_QUERY_LENGTH = 200
+
+
 class EventFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": _("Your search is too long: use at most %(limit_value)d characters.")
+        },
+    )
     when = django_filters.ChoiceFilter(
         label=_("When"),
         choices=[("upcoming", _("Upcoming")), ("past", _("Past"))],

@@ -10,6 +10,7 @@ modeltranslation fallback), so it is searched in that language too: the search c
 the pages show.
 """
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db import connection
+from django.db import DatabaseError, DataError, connection, transaction
 from django.db.models import (
     Case,
     Exists,
@@ -41,6 +42,8 @@ from django.views.generic import TemplateView
 from events.models import Event, EventOrganiser, Organisation
 
 from .models import Finding, Theme
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 PREVIEW_SIZE = 5  # results of each kind on the page of every kind
@@ -154,20 +157,54 @@ class Results:
         return self.count > len(self.items)
 
 
+class SearchRejected(Exception):
+    """The database could not read the visitor's search."""
+
+
 def search(text: str, *, language: str, kind: str | None = None, page=1) -> list[Results]:
     """Every kind's first results, or one kind's page of results when `kind` is given.
 
-    Two queries a kind, whatever the data: the count, then the page. Raises `InvalidPage`.
+    Two queries a kind, whatever the data: the count, then the page. Raises `InvalidPage`,
+    and `SearchRejected` when the database cannot read the search.
     """
     other = next(code for code in CONFIGS if code != language)
     match = full_text if connection.vendor == "postgresql" else simple_match
     results = []
-    for each in [KINDS[kind]] if kind else KINDS.values():
-        queryset = match(each, text, language, other).order_by("-rank", *each.ordering)
-        found = Paginator(queryset, PER_PAGE if kind else PREVIEW_SIZE).page(page if kind else 1)
-        items = [shown(item, each, text, language, other) for item in found]
-        results.append(Results(each, items, found.paginator.count, found if kind else None))
+    try:
+        # A savepoint: on PostgreSQL, a failed query spoils the rest of its transaction.
+        with transaction.atomic():
+            for each in [KINDS[kind]] if kind else KINDS.values():
+                queryset = match(each, text, language, other).order_by("-rank", *each.ordering)
+                size = PER_PAGE if kind else PREVIEW_SIZE
+                found = Paginator(queryset, size).page(page if kind else 1)
+                items = [shown(item, each, text, language, other) for item in found]
+                results.append(Results(each, items, found.paginator.count, found if kind else None))
+    except DatabaseError as error:
+        if not rejected(error):
+            raise
+        # The state says what went wrong; the words searched stay out of the log.
+        logger.warning(
+            "The database rejected a search of %d characters: %s (%s)",
+            len(text),
+            type(error).__name__,
+            getattr(error.__cause__, "sqlstate", None),
+        )
+        raise SearchRejected from error
     return results
+
+
+# What the database says when it cannot read a search, rather than when it is unreachable or
+# the code is wrong: invalid data, a tsquery syntax error, a limit exceeded, a statement
+# timeout, and the internal error of a query nested too deep ("tsquery stack too small").
+REJECTED_STATES = ("22", "42601", "54", "57014", "XX000")
+
+
+def rejected(error: DatabaseError) -> bool:
+    """Whether the database refused this search (rather than failed)."""
+    state = getattr(error.__cause__, "sqlstate", None)
+    if state is None:  # SQLite
+        return isinstance(error, DataError)
+    return state.startswith(REJECTED_STATES)
 
 
 def missing(fields, language: str) -> Q:
@@ -225,8 +262,22 @@ def full_text(kind: Kind, text: str, language: str, other: str) -> QuerySet:
     )
 
 
+# websearch_to_tsquery() ignores these, but a run of minus signs between them still makes
+# PostgreSQL nest one negation in another until it gives up ("tsquery stack too small").
+IGNORED_OPERATORS = re.compile(r"[!&|()<>]")
+MINUS_RUN = re.compile(r"-(?:\s*-)+")
+
+
+def websearch_text(text: str) -> str:
+    """The visitor's words as websearch_to_tsquery() reads them: words, "quoted phrases",
+    `or`, and `-` before a word to leave it out; the operators it ignores are left out, and
+    a run of minus signs counts as one."""
+    return MINUS_RUN.sub("-", IGNORED_OPERATORS.sub(" ", text))
+
+
 def search_queries(text: str) -> dict[str, SearchQuery]:
-    """The visitor's words as a query in each language (websearch syntax: never an error)."""
+    """The visitor's words as a query in each language."""
+    text = websearch_text(text)
     return {
         code: SearchQuery(text, config=config, search_type="websearch")
         for code, config in CONFIGS.items()
@@ -369,6 +420,7 @@ class SearchView(TemplateView):
         kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else None
         language = get_language() if get_language() in CONFIGS else settings.LANGUAGE_CODE
         results = []
+        unreadable = False
         if text:
             try:
                 results = search(
@@ -376,13 +428,19 @@ class SearchView(TemplateView):
                 )
             except InvalidPage as error:
                 raise Http404 from error
+            except SearchRejected:
+                unreadable = True
         context = self.get_context_data(
             form=form,
             query=text,
             kind=kind,
             results=results,
             total=sum(found.count for found in results),
+            unreadable=unreadable,
             full_text=connection.vendor == "postgresql",
         )
-        # A search too long (or otherwise invalid) is the visitor's mistake: say so.
-        return self.render_to_response(context, status=200 if form.is_valid() else 400)
+        # A search too long, or one the database cannot read, is the visitor's to change: the
+        # page says how, with a 400.
+        return self.render_to_response(
+            context, status=400 if unreadable or not form.is_valid() else 200
+        )
