@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # The quick start runs with DEBUG on and SQLite unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
+# `make run PORT=8100` serves on another port; the links in e-mails follow it unless SITE_URL
+# says otherwise.
+PORT ?= 8000
 
 .PHONY: run test install migrate demo lint messages check clean
 
@@ -28,7 +31,7 @@ demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 
 run: demo
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(RUN_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

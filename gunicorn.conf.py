@@ -6,7 +6,7 @@ Anything here can be overridden on the command line or with GUNICORN_CMD_ARGS.
 import os
 
 bind = "0.0.0.0:8000"
-workers = int(os.environ.get("WEB_CONCURRENCY") or 3)
+workers = int(os.environ.get("GUNICORN_WORKERS") or 3)
 # Every request on standard output, with the tokens of participants' links and every query
 # string redacted (core/access_log.py). No client address: it is personal data, and the
 # reverse proxy in front keeps its own log.
