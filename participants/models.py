@@ -3,8 +3,8 @@
 import secrets
 
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -68,6 +68,44 @@ class Participant(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Registration.ACTIVE_STATUSES)
+
+    def waiting_queue(self):
+        """Waitlisted registrations in the order freed seats go to them: longest wait first.
+        One put on the list by hand in the admin, without a date, counts from when it was made."""
+        return (
+            self.filter(status=Registration.Status.WAITLISTED)
+            .annotate(queued_at=Coalesce("waitlisted_at", "created_at"))
+            .order_by("queued_at", "pk")
+        )
+
+    def with_waitlist_position(self):
+        """Annotate `waitlist_position`: 1 for the person the next freed seat goes to, in the
+        order of `waiting_queue`; None when not waitlisted. One subquery, whatever the rows."""
+        queued_at = OuterRef("queued_at")
+        ahead = (
+            Registration.objects.waiting_queue()
+            .filter(session=OuterRef("session"))
+            .filter(Q(queued_at__lt=queued_at) | Q(queued_at=queued_at, pk__lt=OuterRef("pk")))
+            .order_by()
+            .values("session")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            queued_at=Coalesce("waitlisted_at", "created_at"),
+            waitlist_position=Case(
+                When(
+                    status=Registration.Status.WAITLISTED,
+                    then=Coalesce(Subquery(ahead), Value(0)) + 1,
+                ),
+                default=None,
+            ),
+        )
+
+
 class Registration(models.Model):
     """A participant's place (or wish of a place) in a session."""
 
@@ -106,7 +144,10 @@ class Registration(models.Model):
     waitlisted_at = models.DateTimeField(_("put on the waiting list"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Single-use part of the confirmation link; emptied once the link is used.
+    # Secret part of every confirmation link sent for this registration, so that a link needs
+    # more than the signing key. A person's pending registrations for one meeting share one
+    # nonce, which never changes: every link sent stays valid until it expires, and a link
+    # used twice is still recognised (it then shows where the registration stands).
     confirmation_nonce = models.CharField(max_length=32, blank=True, editable=False)
     # When the last confirmation link was sent: the link, and the pending registration with
     # it, expire from then.
@@ -118,6 +159,8 @@ class Registration(models.Model):
         default=False,
         help_text=_("The last e-mail about this registration could not be sent; resend it."),
     )
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("registration")

@@ -74,7 +74,7 @@ def _promote_waitlisted(*, session: Session, now: dt.datetime) -> list[Registrat
     """Give the free seats to those who have waited longest. Session must be locked."""
     promoted = []
     free = None if session.capacity is None else session.capacity - _confirmed_count(session)
-    waiting = session.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
+    waiting = session.registrations.waiting_queue()
     for registration in waiting.select_related("participant", "session__event"):
         if free is not None and free <= 0:
             break
@@ -108,55 +108,92 @@ def participant_for_email(*, details: ParticipantDetails, now: dt.datetime) -> P
         return Participant.objects.get(email__iexact=details.email)
 
 
+def _shared_nonce(waiting: list[Registration]) -> str:
+    """The confirmation nonce of a person's pending registrations for a meeting.
+
+    They share one, kept from the first request on, so that every link sent stays valid.
+    Rows from before that rule may hold several: the most recently sent one is kept.
+    """
+    sent = [r for r in waiting if r.confirmation_nonce]
+    if not sent:
+        return secrets.token_urlsafe(16)
+    latest = max(sent, key=lambda r: (r.confirmation_sent_at or r.created_at, r.pk))
+    return latest.confirmation_nonce
+
+
 def registration_request(
     *, event: Event, sessions: list[Session], details: ParticipantDetails, now: dt.datetime
-) -> None:
+) -> bool:
     """Record a request from the public form and send the e-mail that follows from it.
 
     New registrations wait for the e-mail confirmation; sessions the person already holds are
-    not registered twice, and the e-mail then re-sends the manage link.
+    not registered twice. Asking again never invalidates a link sent before: every link of
+    the same request confirms the same registrations, until one of them is used.
+
+    The e-mail leaves once the registrations are committed; returns whether it could be sent.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         participant = participant_for_email(details=details, now=now)
+        # One person's requests run one after the other, so that they agree on one nonce.
+        Participant.objects.select_for_update().filter(pk=participant.pk).exists()
+        mine = {
+            r.session_id: r for r in participant.registrations.active().filter(session__event=event)
+        }
+        waiting = [r for r in mine.values() if r.status == Status.PENDING]
+        nonce = _shared_nonce(waiting)
         pending, held = [], []
         for session in sessions:
-            registration = participant.registrations.filter(
-                session=session, status__in=Registration.ACTIVE_STATUSES
-            ).first()
+            registration = mine.get(session.pk)
             if registration is None:
-                try:
-                    with transaction.atomic():
-                        registration = Registration.objects.create(
-                            participant=participant, session=session, status=Status.PENDING
-                        )
-                except IntegrityError:  # a double submission won the race
-                    registration = participant.registrations.get(
-                        session=session, status__in=Registration.ACTIVE_STATUSES
-                    )
+                registration = Registration.objects.create(
+                    participant=participant,
+                    session=session,
+                    status=Status.PENDING,
+                    confirmation_nonce=nonce,
+                )
+                waiting.append(registration)
+            registration.session = session  # with its meeting, for the e-mail
             (pending if registration.status == Status.PENDING else held).append(registration)
 
         if pending:
-            nonce = secrets.token_urlsafe(16)
+            stale = [r.pk for r in waiting if r.confirmation_nonce != nonce]
+            Registration.objects.filter(pk__in=stale).update(confirmation_nonce=nonce)
             Registration.objects.filter(pk__in=[r.pk for r in pending]).update(
-                confirmation_nonce=nonce, confirmation_sent_at=now
+                confirmation_sent_at=now
             )
             token = tokens.confirmation_token(
                 registration_ids=[r.pk for r in pending], nonce=nonce, event_id=event.pk
             )
-            _after_commit("confirm_request", pending, details.language, token=token)
+            email = {"template": "confirm_request", "registrations": pending, "token": token}
         else:
-            _after_commit("manage_link", held, details.language)
+            email = {"template": "manage_link", "registrations": held}
+    return emails.send(language=details.language, held=held, **email)
 
 
 def registrations_for_confirmation(link: tokens.ConfirmationLink) -> list[Registration]:
-    """The pending registrations a confirmation link still opens (none once it was used)."""
+    """The registrations a confirmation link names, whatever their status now: those still
+    pending are the ones it confirms. None if the link does not match them (never issued,
+    or issued before nonces were kept) or if their participant was anonymised."""
     return list(
         Registration.objects.filter(
             pk__in=link.registration_ids,
-            status=Status.PENDING,
             confirmation_nonce=link.nonce,
             session__event_id=link.event_id,
-        ).select_related("participant", "session__event")
+            participant__anonymised_at__isnull=True,
+        )
+        .exclude(confirmation_nonce="")
+        .select_related("participant", "session__event")
+        .order_by("session__start", "session__order")
+    )
+
+
+def meeting_registrations(*, participant: Participant, event: Event) -> list[Registration]:
+    """A person's active registrations for a meeting, in the order of the programme."""
+    return list(
+        participant.registrations.active()
+        .filter(session__event=event)
+        .select_related("participant", "session__event")
+        .order_by("session__start", "session__order")
     )
 
 
@@ -164,7 +201,10 @@ def registrations_confirm(
     *, registrations: list[Registration], now: dt.datetime
 ) -> list[Registration]:
     """Confirm the e-mail of pending registrations: each gets a seat, a waiting-list place, or
-    waits for staff approval. Returns the registrations as they end up."""
+    waits for staff approval. Returns the registrations as they end up.
+
+    The e-mail that follows lists all the person's registrations for the meeting, with the
+    link to manage them."""
     done = []
     with transaction.atomic():
         # Sessions are locked in a fixed order, so that two confirmations never deadlock.
@@ -178,7 +218,6 @@ def registrations_confirm(
             if locked.status != Status.PENDING:
                 continue  # the link was used meanwhile
             locked.confirmed_at = now
-            locked.confirmation_nonce = ""
             if locked.session.event.needs_approval:
                 locked.status = Status.AWAITING_APPROVAL
             else:
@@ -186,7 +225,9 @@ def registrations_confirm(
             locked.save()
             done.append(locked)
         if done:
-            _after_commit("outcome", done, done[0].participant.language)
+            person, event = done[0].participant, done[0].session.event
+            listed = meeting_registrations(participant=person, event=event)
+            _after_commit("outcome", listed, person.language)
     return done
 
 
@@ -204,7 +245,6 @@ def registration_cancel(*, registration: Registration, now: dt.datetime) -> list
         was_confirmed = locked.status == Status.CONFIRMED
         locked.status = Status.CANCELLED
         locked.cancelled_at = now
-        locked.confirmation_nonce = ""
         locked.save()
         _after_commit("cancelled", [locked], locked.participant.language)
         return _promote_waitlisted(session=session, now=now) if was_confirmed else []
@@ -235,7 +275,6 @@ def registration_reject(*, registration: Registration, now: dt.datetime) -> list
         was_confirmed = locked.status == Status.CONFIRMED
         locked.status = Status.REJECTED
         locked.cancelled_at = now
-        locked.confirmation_nonce = ""
         locked.save()
         _after_commit("rejected", [locked], locked.participant.language)
         return _promote_waitlisted(session=session, now=now) if was_confirmed else []
@@ -275,8 +314,9 @@ def registration_resend_email(*, registration: Registration, now: dt.datetime) -
     )
     context = {}
     if registration.status == Status.PENDING:
-        # A fresh link: the old one may have expired.
-        nonce = secrets.token_urlsafe(16)
+        # A freshly signed link (the old one may have expired), with the same nonce: a link
+        # sent before keeps working.
+        nonce = registration.confirmation_nonce or secrets.token_urlsafe(16)
         Registration.objects.filter(pk=registration.pk).update(
             confirmation_nonce=nonce, confirmation_sent_at=now
         )

@@ -1,8 +1,9 @@
 """The links participants get by e-mail: signed, unguessable, and free of personal data.
 
-A confirmation link names the registrations it confirms and a single-use nonce; it expires.
-A manage link names a participant, a meeting and the participant's manage key; changing the
-key (anonymisation does) revokes it.
+A confirmation link names the registrations it confirms and their nonce; it expires, and
+confirms each registration once. A manage link names a participant, a meeting and the
+participant's manage key; changing the key (anonymisation does) revokes it, and it expires
+some days after the meeting ends.
 """
 
 import datetime as dt
@@ -75,6 +76,11 @@ def manage_path(*, participant, event) -> str:
     return reverse(
         "participants:manage", kwargs={"token": manage_token(participant=participant, event=event)}
     )
+
+
+def manage_link_expired(*, event, now: dt.datetime) -> bool:
+    """Whether manage links for this meeting no longer open: some days after it ended."""
+    return now > event.end + dt.timedelta(days=settings.MANAGE_LINK_DAYS_AFTER_MEETING)
 
 
 def read_manage_token(token: str) -> ManageLink:

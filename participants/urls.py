@@ -12,6 +12,11 @@ urlpatterns = [
         views.CheckEmailView.as_view(),
         name="check_email",
     ),
+    path(
+        _("register/<slug:slug>/email-not-sent/"),
+        views.EmailNotSentView.as_view(),
+        name="email_not_sent",
+    ),
     path(_("registration/confirm/<str:token>/"), views.ConfirmView.as_view(), name="confirm"),
     path(_("registration/manage/<str:token>/"), views.ManageView.as_view(), name="manage"),
     path(_("privacy/"), views.PrivacyView.as_view(), name="privacy"),

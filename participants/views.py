@@ -10,9 +10,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from core.http import client_ip
 from events.models import Event
 
-from . import ratelimit, services, tokens
+from . import ratelimit, selectors, services, tokens
 from .forms import RegistrationForm
 from .models import Participant, Registration
 
@@ -36,6 +37,7 @@ class LinkErrorMixin:
             "reason": reason,
             "event": event,
             "link_hours": settings.REGISTRATION_LINK_MAX_AGE_HOURS,
+            "manage_days": settings.MANAGE_LINK_DAYS_AFTER_MEETING,
         }
         return render(self.request, "participants/link_invalid.html", context, status=status)
 
@@ -60,7 +62,7 @@ class RegisterView(MeetingFromUrlMixin, FormView):
 
     def form_valid(self, form):
         ip_ok = ratelimit.hit(
-            "ip", self.request.META.get("REMOTE_ADDR", ""), limit=settings.REGISTRATION_RATE_PER_IP
+            "ip", client_ip(self.request), limit=settings.REGISTRATION_RATE_PER_IP
         )
         email_ok = ratelimit.hit(
             "email", form.cleaned_data["email"], limit=settings.REGISTRATION_RATE_PER_EMAIL
@@ -70,16 +72,15 @@ class RegisterView(MeetingFromUrlMixin, FormView):
                 _("Too many registration requests were made. Please try again in an hour."),
                 status=429,
             )
-        services.registration_request(
+        sent = services.registration_request(
             event=self.event,
             sessions=list(form.cleaned_data["sessions"]),
             details=form.details(),
             now=timezone.now(),
         )
         # Redirect after the post, so that going back and reloading sends nothing twice.
-        return HttpResponseRedirect(
-            reverse("participants:check_email", kwargs={"slug": self.event.slug})
-        )
+        next_page = "participants:check_email" if sent else "participants:email_not_sent"
+        return HttpResponseRedirect(reverse(next_page, kwargs={"slug": self.event.slug}))
 
     def refused(self, message: str, *, status: int):
         context = self.get_context_data(refusal=message)
@@ -93,8 +94,20 @@ class CheckEmailView(MeetingFromUrlMixin, TemplateView):
     extra_context = {"link_hours": settings.REGISTRATION_LINK_MAX_AGE_HOURS}
 
 
+class EmailNotSentView(MeetingFromUrlMixin, TemplateView):
+    """After a request whose e-mail could not be sent: the same page for every address."""
+
+    template_name = "participants/email_not_sent.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(contact_email=settings.CONTACT_EMAIL, **kwargs)
+
+
 class ConfirmView(LinkErrorMixin, TemplateView):
-    """GET shows what the link confirms; POST confirms (mail scanners only GET)."""
+    """GET shows what the link confirms; POST confirms (mail scanners only GET).
+
+    A link whose registrations were all confirmed already (through it, or through another
+    link sent for the same request) shows where they stand: the person's manage page."""
 
     template_name = "participants/confirm.html"
 
@@ -106,12 +119,22 @@ class ConfirmView(LinkErrorMixin, TemplateView):
             return self.link_error("expired", event=event)
         except tokens.LinkInvalid:
             return self.link_error("invalid", status=400)
-        self.registrations = services.registrations_for_confirmation(link)
         self.event = Event.objects.public().filter(pk=link.event_id).first()
         if self.event is None:
             return self.link_error("invalid", status=404)
-        if not self.registrations:
+        named = services.registrations_for_confirmation(link)
+        self.registrations = [r for r in named if r.status == Registration.Status.PENDING]
+        if not named:
             return self.link_error("used", event=self.event)
+        if not self.registrations:
+            messages.info(
+                request,
+                _(
+                    "This confirmation link has already been used. Here is where your "
+                    "registration stands."
+                ),
+            )
+            return self.to_manage_page(named[0].participant)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -123,37 +146,42 @@ class ConfirmView(LinkErrorMixin, TemplateView):
         done = services.registrations_confirm(registrations=self.registrations, now=timezone.now())
         if done:
             messages.success(request, _("Your e-mail address is confirmed."))
-        participant = self.registrations[0].participant
+        return self.to_manage_page(self.registrations[0].participant)
+
+    def to_manage_page(self, participant):
         return HttpResponseRedirect(tokens.manage_path(participant=participant, event=self.event))
 
 
 class ManageView(LinkErrorMixin, TemplateView):
-    """A participant's registrations for one meeting, reached through their personal link."""
+    """A participant's registrations for one meeting, reached through their personal link.
+
+    Cancelling takes two steps: the cancel buttons lead to a page that asks to confirm, and
+    only that page's button (which sends `confirm`) cancels."""
 
     template_name = "participants/manage.html"
+    confirm_template_name = "participants/cancel_confirm.html"
 
     def dispatch(self, request, *args, **kwargs):
         try:
             link = tokens.read_manage_token(kwargs["token"])
         except tokens.LinkInvalid:
             return self.link_error("invalid", status=400)
+        self.event = Event.objects.public().filter(pk=link.event_id).first()
+        if self.event is not None and tokens.manage_link_expired(
+            event=self.event, now=timezone.now()
+        ):
+            return self.link_error("manage_expired", event=self.event)
         self.participant = Participant.objects.filter(
             pk=link.participant_id, manage_key=link.key, anonymised_at__isnull=True
         ).first()
-        self.event = Event.objects.public().filter(pk=link.event_id).first()
         if self.participant is None or self.event is None:
             return self.link_error("revoked", event=self.event)
         return super().dispatch(request, *args, **kwargs)
 
-    def registrations(self):
-        return (
-            self.participant.registrations.filter(session__event=self.event)
-            .select_related("session__event")
-            .order_by("session__start", "session__order", "-created_at")
-        )
-
     def get_context_data(self, **kwargs):
-        registrations = list(self.registrations())
+        registrations = selectors.registrations_to_manage(
+            participant=self.participant, event=self.event
+        )
         return super().get_context_data(
             event=self.event,
             participant=self.participant,
@@ -164,16 +192,19 @@ class ManageView(LinkErrorMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         choice = request.POST.get("cancel", "")
-        active = self.registrations().filter(status__in=Registration.ACTIVE_STATUSES)
+        active = self.participant.registrations.active().filter(session__event=self.event)
         if choice == "all":
-            chosen = list(active)
-        elif choice.isdigit():
-            chosen = list(active.filter(pk=int(choice)))
+            chosen = list(active.select_related("session__event").order_by("session__start"))
+        elif choice.isascii() and choice.isdigit() and len(choice) < 19:
+            chosen = list(active.filter(pk=int(choice)).select_related("session__event"))
         else:
             chosen = []
         if not chosen:
             messages.error(request, _("There was nothing to cancel: choose a registration."))
             return self.render_to_response(self.get_context_data(), status=400)
+        if "confirm" not in request.POST:
+            context = {"event": self.event, "chosen": chosen, "choice": choice}
+            return render(request, self.confirm_template_name, context)
         for registration in chosen:
             services.registration_cancel(registration=registration, now=timezone.now())
         messages.success(request, _("Your registration is cancelled."))

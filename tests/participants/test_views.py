@@ -6,10 +6,12 @@ from unittest import mock
 import pytest
 from django.core import signing
 from django.test import override_settings
+from django.utils import timezone, translation
 
 from events.models import Event
+from participants import tokens
 from participants.models import Participant, Registration
-from tests.factories import RegistrationFactory, SessionFactory
+from tests.factories import ParticipantFactory, RegistrationFactory, SessionFactory
 from tests.participants.conftest import form_data, link_in
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +95,10 @@ def test_full_flow_in_french(client, session, mailoutbox, captured):
     assert "Table ronde" in manage.text
 
     with captured(execute=True):
-        cancelled = client.post(confirmed.headers["Location"], {"cancel": "all"})
+        asked = client.post(confirmed.headers["Location"], {"cancel": "all"})
+        cancelled = client.post(confirmed.headers["Location"], {"cancel": "all", "confirm": "yes"})
 
+    assert "Annuler votre inscription" in asked.text
     assert cancelled.status_code == 302
     assert Registration.objects.get().status == Status.CANCELLED
     assert mailoutbox[-1].subject.startswith("Inscription annulée")
@@ -176,19 +180,106 @@ def test_double_submission_creates_no_duplicate(client, session, captured):
     assert Participant.objects.count() == 1
 
 
-def test_reused_confirmation_link_gets_a_410_with_a_way_forward(
+def test_confirmation_link_used_again_shows_where_the_registration_stands(
     client, session, mailoutbox, captured
 ):
     with captured(execute=True):
         register(client, session)
     path = link_in(mailoutbox[0], "confirmer")
-    confirm(client, mailoutbox, captured)
+    manage = confirm(client, mailoutbox, captured).headers["Location"]
+
+    response = client.get(path, follow=True)
+
+    assert response.redirect_chain == [(manage, 302)]
+    assert "Ce lien de confirmation a déjà été utilisé." in response.text
+    assert "Confirmée" in response.text
+    assert Registration.objects.get().status == Status.CONFIRMED
+
+
+def test_link_whose_nonce_was_emptied_before_nonces_were_kept_gets_a_410(
+    client, session, mailoutbox, captured
+):
+    """Registrations confirmed before this change had their nonce emptied: their links, still
+    in people's mailboxes, say they were used, with a way forward."""
+    with captured(execute=True):
+        register(client, session)
+    path = link_in(mailoutbox[0], "confirmer")
+    Registration.objects.update(status=Status.CONFIRMED, confirmation_nonce="")
 
     response = client.get(path)
 
     assert response.status_code == 410
     assert "déjà été utilisé" in response.text
     assert "/fr/inscription/atelier/" in response.text
+
+
+def test_double_submission_keeps_both_links_working_until_one_is_used(
+    client, session, mailoutbox, captured
+):
+    with captured(execute=True):
+        register(client, session)
+        register(client, session)
+    first, second = (link_in(mail, "confirmer") for mail in mailoutbox)
+
+    assert client.get(first).status_code == 200
+    assert client.get(second).status_code == 200
+    with captured(execute=True):
+        used = client.post(first)
+    again = client.get(second, follow=True)
+    posted_again = client.post(second)
+
+    assert used.status_code == 302
+    assert again.redirect_chain == [(used.headers["Location"], 302)]
+    assert "Confirmée" in again.text
+    assert posted_again.status_code == 302
+    assert posted_again.headers["Location"] == used.headers["Location"]
+    assert Registration.objects.get().status == Status.CONFIRMED
+
+
+def test_the_second_link_can_be_used_first(client, session, mailoutbox, captured):
+    with captured(execute=True):
+        register(client, session)
+        register(client, session)
+    first, second = (link_in(mail, "confirmer") for mail in mailoutbox)
+
+    with captured(execute=True):
+        used = client.post(second)
+    again = client.get(first)
+
+    assert used.status_code == 302
+    assert again.status_code == 302
+    assert Registration.objects.get().status == Status.CONFIRMED
+    assert len(mailoutbox) == 3  # two requests, one outcome
+
+
+def test_registering_again_with_old_and_new_sessions_ends_with_a_manage_link_for_all(
+    client, session, mailoutbox, captured
+):
+    later = SessionFactory(
+        event=session.event,
+        title_fr="Atelier pratique",
+        start=session.start + dt.timedelta(hours=3),
+        end=session.start + dt.timedelta(hours=4),
+    )
+    with captured(execute=True):
+        register(client, session)
+    confirm(client, mailoutbox, captured)
+
+    with captured(execute=True):
+        register(client, session, sessions=[session.pk, later.pk])
+    request_mail = mailoutbox[-1]
+    manage = confirm(client, mailoutbox, captured).headers["Location"]
+    outcome = mailoutbox[-1]
+    page = client.get(manage)
+
+    assert "Atelier pratique" in request_mail.body
+    assert "Vous aviez déjà une inscription" in request_mail.body
+    assert "/fr/inscription/gerer/" in request_mail.body
+    assert link_in(outcome, "gerer") == manage
+    assert "Table ronde" in outcome.body and "Atelier pratique" in outcome.body
+    assert page.text.count('<th scope="row">Table ronde') == 1
+    assert page.text.count('<th scope="row">Atelier pratique') == 1
+    assert Registration.objects.filter(status=Status.CONFIRMED).count() == 2
 
 
 def test_tampered_confirmation_link_gets_a_400(client, session, mailoutbox, captured):
@@ -387,3 +478,232 @@ def test_failed_e_mail_keeps_the_registration_and_logs_no_personal_data(
     assert f"[{registration.pk}]" in caplog.text
     assert "eloise" not in caplog.text.lower()
     assert "Dûpont" not in caplog.text
+
+
+def manage_path_for(registration) -> str:
+    return tokens.manage_path(
+        participant=registration.participant, event=registration.session.event
+    )
+
+
+@override_settings(CONTACT_EMAIL="rencontres@francophonie.example")
+@pytest.mark.parametrize(
+    ("page", "title", "inbox_words"),
+    [
+        ("fr", "Nous n’avons pas pu vous envoyer l’e-mail", "Vérifiez vos e-mails"),
+        ("en", "We could not send you the e-mail", "Check your e-mail"),
+    ],
+)
+def test_failed_confirmation_email_says_so_and_how_to_get_help(
+    client, session, page, title, inbox_words
+):
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("SMTP down")
+    ):
+        response = register(client, session, page=page, language=page)
+    shown = client.get(response.headers["Location"])
+
+    assert response.status_code == 302
+    assert title in shown.text
+    assert 'href="mailto:rencontres@francophonie.example"' in shown.text
+    assert inbox_words not in shown.text
+    assert "spam" not in shown.text
+    assert Registration.objects.get().email_failed
+
+
+def test_failed_email_without_a_contact_address_points_to_the_organisers(client, session):
+    with (
+        override_settings(CONTACT_EMAIL=""),
+        mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError),
+    ):
+        response = client.get(register(client, session).headers["Location"])
+
+    assert "contactez les organisateurs de la rencontre" in response.text
+    assert "mailto:" not in response.text
+
+
+def test_failed_email_page_is_the_same_for_a_known_and_a_new_address(client, session, captured):
+    with captured(execute=True):
+        register(client, session)
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError):
+        known = register(client, session)
+        new = register(client, session, email="nouvelle@example.org")
+
+    assert known.headers["Location"] == new.headers["Location"]
+    assert client.get(known.headers["Location"]).text == client.get(new.headers["Location"]).text
+
+
+def test_manage_page_lists_a_session_registered_again_once(client, session):
+    old = RegistrationFactory(session=session, status=Status.CANCELLED)
+    RegistrationFactory(participant=old.participant, session=session, status=Status.CONFIRMED)
+
+    response = client.get(manage_path_for(old))
+
+    assert response.text.count('<th scope="row">Table ronde') == 1
+    assert "Confirmée" in response.text
+    assert "Annulée" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Vous êtes numéro 2 sur la liste d’attente."),
+        ("en", "You are number 2 on the waiting list."),
+    ],
+)
+def test_waitlisted_person_sees_their_place_in_the_queue(client, session, language, text):
+    now = timezone.now()
+    RegistrationFactory.create_batch(2, session=session, status=Status.CONFIRMED)
+    _, mine, _ = (
+        RegistrationFactory(
+            session=session, status=Status.WAITLISTED, waitlisted_at=now + dt.timedelta(minutes=i)
+        )
+        for i in range(3)
+    )
+
+    with translation.override(language):
+        response = client.get(manage_path_for(mine))
+
+    assert text in response.text
+
+
+def test_manage_page_makes_a_fixed_number_of_queries(
+    client, open_event, django_assert_max_num_queries
+):
+    participant = ParticipantFactory()
+    sessions = SessionFactory.create_batch(12, event=open_event, capacity=1)
+    one = RegistrationFactory(participant=participant, session=sessions[0])
+    with django_assert_max_num_queries(12) as few:
+        client.get(manage_path_for(one))
+    for session in sessions[1:]:
+        RegistrationFactory(session=session, status=Status.CONFIRMED)
+        RegistrationFactory(session=session, status=Status.WAITLISTED)
+        RegistrationFactory(participant=participant, session=session, status=Status.CANCELLED)
+        RegistrationFactory(participant=participant, session=session, status=Status.WAITLISTED)
+
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(manage_path_for(one))
+
+    assert response.text.count("Vous êtes numéro 2 sur la liste d’attente.") == 11
+
+
+def test_first_cancel_post_asks_to_confirm_and_cancels_nothing(client, session, mailoutbox):
+    mine = RegistrationFactory(session=session, status=Status.CONFIRMED)
+
+    response = client.post(manage_path_for(mine), {"cancel": str(mine.pk)})
+
+    assert response.status_code == 200
+    assert "Annuler votre inscription\u00a0?" in response.text
+    assert "Table ronde" in response.text
+    assert f'name="cancel" value="{mine.pk}"' in response.text
+    assert 'name="confirm"' in response.text
+    mine.refresh_from_db()
+    assert mine.status == Status.CONFIRMED
+    assert mailoutbox == []
+
+
+def test_confirmed_cancel_cancels_and_gives_the_seat_to_the_waiting_list(
+    client, session, mailoutbox, captured
+):
+    mine = RegistrationFactory(session=session, status=Status.CONFIRMED)
+    RegistrationFactory(session=session, status=Status.CONFIRMED)
+    waiting = RegistrationFactory(
+        session=session, status=Status.WAITLISTED, waitlisted_at=timezone.now()
+    )
+    path = manage_path_for(mine)
+
+    with captured(execute=True):
+        response = client.post(path, {"cancel": str(mine.pk), "confirm": "yes"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == path
+    mine.refresh_from_db()
+    waiting.refresh_from_db()
+    assert mine.status == Status.CANCELLED
+    assert waiting.status == Status.CONFIRMED
+    assert "Votre inscription est annulée." in client.get(path).text
+    assert len(mailoutbox) == 2  # cancelled, promoted
+
+
+def test_cancelling_all_asks_once_for_every_session(client, session):
+    mine = RegistrationFactory(session=session, status=Status.CONFIRMED)
+    other = SessionFactory(event=session.event, title_fr="Atelier pratique")
+    RegistrationFactory(participant=mine.participant, session=other, status=Status.WAITLISTED)
+    path = manage_path_for(mine)
+
+    asked = client.post(path, {"cancel": "all"})
+    done = client.post(path, {"cancel": "all", "confirm": "yes"})
+
+    assert "Table ronde" in asked.text and "Atelier pratique" in asked.text
+    assert done.status_code == 302
+    assert not Registration.objects.active().exists()
+
+
+@pytest.mark.parametrize("choice", ["", "abc", "²", "9" * 40, "-1", "all2"])
+def test_bad_cancel_choice_gets_a_400_and_cancels_nothing(client, session, choice):
+    mine = RegistrationFactory(session=session, status=Status.CONFIRMED)
+
+    response = client.post(manage_path_for(mine), {"cancel": choice, "confirm": "yes"})
+
+    assert response.status_code == 400
+    assert "Il n’y avait rien à annuler" in response.text
+    mine.refresh_from_db()
+    assert mine.status == Status.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("fr", "Ce lien de gestion de votre inscription a expiré"), ("en", "has expired")],
+)
+def test_manage_link_answers_410_once_the_meeting_ended_long_ago(
+    client, open_event, language, text
+):
+    ended = timezone.now() - dt.timedelta(days=31)
+    Event.objects.filter(pk=open_event.pk).update(start=ended - dt.timedelta(days=1), end=ended)
+    past = SessionFactory(event=open_event, start=ended - dt.timedelta(hours=2), end=ended)
+    mine = RegistrationFactory(session=past, status=Status.CONFIRMED)
+
+    with translation.override(language):
+        path = manage_path_for(mine)
+        response = client.get(path)
+        posted = client.post(path, {"cancel": "all", "confirm": "yes"})
+
+    assert response.status_code == 410
+    assert text in response.text
+    assert posted.status_code == 410
+    mine.refresh_from_db()
+    assert mine.status == Status.CONFIRMED
+
+
+def test_manage_link_still_works_within_the_days_after_the_meeting(client, open_event):
+    ended = timezone.now() - dt.timedelta(days=29)
+    Event.objects.filter(pk=open_event.pk).update(start=ended - dt.timedelta(days=1), end=ended)
+    past = SessionFactory(event=open_event, start=ended - dt.timedelta(hours=2), end=ended)
+    mine = RegistrationFactory(session=past, status=Status.CONFIRMED)
+
+    response = client.get(manage_path_for(mine))
+
+    assert response.status_code == 200
+
+
+def test_registration_forms_post_to_their_own_page_with_the_submit_once_script(
+    client, session, mailoutbox, captured
+):
+    with captured(execute=True):
+        register(client, session)
+    confirm_page = client.get(link_in(mailoutbox[0], "confirmer"))
+    manage = confirm(client, mailoutbox, captured).headers["Location"]
+    pages = [
+        client.get("/fr/inscription/atelier/"),
+        confirm_page,
+        client.get(manage),
+        client.post(manage, {"cancel": "all"}),
+    ]
+
+    for page in pages:
+        assert page.status_code == 200
+        assert "<form" in page.text
+        assert 'action=""' not in page.text
+        assert "data-submit-once" in page.text
+        assert '<script src="/static/js/submit-once.js" defer></script>' in page.text
+        assert "<script>" not in page.text

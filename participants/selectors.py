@@ -1,0 +1,25 @@
+"""Reads of the registration pages that take more than one queryset method."""
+
+from events.models import Event
+
+from .models import Participant, Registration
+
+
+def registrations_to_manage(*, participant: Participant, event: Event) -> list[Registration]:
+    """What a person's manage page lists: one row per session, in the order of the programme,
+    with the place in the queue of a waitlisted registration. One query.
+
+    A session cancelled and registered again has several rows: the active one is shown, or
+    else the latest."""
+    rows = (
+        participant.registrations.filter(session__event=event)
+        .with_waitlist_position()
+        .select_related("session__event")
+        .order_by("session__start", "session__order", "session_id", "-created_at", "-pk")
+    )
+    shown: dict[int, Registration] = {}
+    for registration in rows:
+        current = shown.get(registration.session_id)
+        if current is None or (registration.is_active and not current.is_active):
+            shown[registration.session_id] = registration
+    return list(shown.values())
