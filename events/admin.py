@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from cycle_portal.translation_admin import TranslationStatusAdmin
 
+from .forms import EventAdminForm, LocalDateTimeField, SessionAdminForm, SessionInlineFormSet
 from .models import (
     Cycle,
     Event,
@@ -19,6 +21,15 @@ from .models import (
     SessionSpeaker,
     Speaker,
 )
+
+# Times are typed and shown in the meeting's zone; the form gives each field that zone.
+LOCAL_TIMES = {models.DateTimeField: {"form_class": LocalDateTimeField}}
+
+
+def local_datetime(value, tz, *, with_zone: bool = False) -> str:
+    """A date and time as the venue reads it, optionally followed by the zone's name."""
+    text = date_format(value.astimezone(tz), "DATETIME_FORMAT")
+    return f"{text} ({tz.key})" if with_zone else text
 
 
 class ParticipantExportMixin:
@@ -86,6 +97,9 @@ class EventOrganiserInline(admin.TabularInline):
 
 class SessionInline(TranslationStackedInline):
     model = Session
+    form = SessionAdminForm
+    formset = SessionInlineFormSet
+    formfield_overrides = LOCAL_TIMES
     extra = 0
     fields = ["title", "start", "end", "room", "capacity", "registration_open", "order"]
     show_change_link = True
@@ -106,9 +120,11 @@ class FindingInline(TranslationStackedInline):
 @admin.register(Event)
 class EventAdmin(ParticipantExportMixin, TranslationStatusAdmin):
     export_parameter = "event"
+    form = EventAdminForm
+    formfield_overrides = LOCAL_TIMES
     list_display = [
         "title",
-        "start",
+        "local_start",
         "city",
         "status",
         "registration_mode",
@@ -127,7 +143,7 @@ class EventAdmin(ParticipantExportMixin, TranslationStatusAdmin):
         (None, {"fields": ["cycle", "title", "slug", "status", "is_example"]}),
         (
             _("When and where"),
-            {"fields": ["start", "end", "timezone", "format", "venue", "city", "country"]},
+            {"fields": ["timezone", "start", "end", "format", "venue", "city", "country"]},
         ),
         (_("Content"), {"fields": ["summary", "description", "programmes", "themes"]}),
         (
@@ -142,6 +158,15 @@ class EventAdmin(ParticipantExportMixin, TranslationStatusAdmin):
         ),
     ]
 
+    @admin.display(description=_("start"), ordering="start")
+    def local_start(self, obj) -> str:
+        return local_datetime(obj.start, obj.tzinfo, with_zone=True)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "timezone" in form.changed_data:
+            obj.keep_sessions_local_times(previous_timezone=form.initial["timezone"])
+
 
 class SessionSpeakerInline(admin.TabularInline):
     model = SessionSpeaker
@@ -152,11 +177,13 @@ class SessionSpeakerInline(admin.TabularInline):
 @admin.register(Session)
 class SessionAdmin(ParticipantExportMixin, TranslationStatusAdmin):
     export_parameter = "session"
+    form = SessionAdminForm
+    formfield_overrides = LOCAL_TIMES
     list_display = [
         "title",
         "event",
-        "start",
-        "end",
+        "local_start",
+        "local_end",
         "room",
         "seats",
         "waitlisted",
@@ -173,6 +200,14 @@ class SessionAdmin(ParticipantExportMixin, TranslationStatusAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
+
+    @admin.display(description=_("start"), ordering="start")
+    def local_start(self, obj) -> str:
+        return local_datetime(obj.start, obj.event.tzinfo, with_zone=True)
+
+    @admin.display(description=_("end"), ordering="end")
+    def local_end(self, obj) -> str:
+        return local_datetime(obj.end, obj.event.tzinfo)
 
     @admin.display(description=_("confirmed / capacity"), ordering="confirmed_count")
     def seats(self, obj) -> str:

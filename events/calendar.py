@@ -58,6 +58,18 @@ def labelled(event, title: str) -> str:
     return title
 
 
+def _add_local(entry: CalendarEvent, name: str, value, *, zone: str) -> None:
+    """A date, or a time written as the venue's wall clock with its zone's TZID.
+
+    Always the zone's name: icalendar would write the times of a zone that keeps UTC's
+    offset (Africa/Dakar) as UTC times, and the file would no longer say where they are.
+    """
+    if isinstance(value, dt.datetime):
+        entry.add(name, value.replace(tzinfo=None), parameters={"TZID": zone})
+    else:
+        entry.add(name, value)
+
+
 def _entry(event, *, kind: str, pk: int, title: str, start, end, url: str) -> CalendarEvent:
     entry = CalendarEvent()
     entry.add("uid", uid(kind, pk))
@@ -65,8 +77,8 @@ def _entry(event, *, kind: str, pk: int, title: str, start, end, url: str) -> Ca
     if event.updated_at:
         entry.add("last-modified", event.updated_at)
     entry.add("summary", labelled(event, title))
-    entry.add("dtstart", start)
-    entry.add("dtend", end)
+    _add_local(entry, "dtstart", start, zone=event.timezone)
+    _add_local(entry, "dtend", end, zone=event.timezone)
     entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     if url:
         entry.add("url", url)

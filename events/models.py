@@ -1,5 +1,6 @@
 """The meetings of the cycle: who organises them, when and where, and their programme."""
 
+import functools
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -10,14 +11,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+DEFAULT_TIMEZONE = "Europe/Zurich"
+
+
+@functools.cache
+def known_timezones() -> frozenset[str]:
+    """The IANA time zones this machine knows (read once: the listing walks the disk)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """Every known IANA zone, sorted; referenced by the migration rather than listed in it."""
+    return [(name, name.replace("_", " ")) for name in sorted(known_timezones())]
+
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_timezones():
         raise ValidationError(
             _("“%(value)s” is not a known time zone."),
             code="invalid_timezone",
             params={"value": value},
         )
+
+
+def same_local_time(value, old_tz: zoneinfo.ZoneInfo, new_tz: zoneinfo.ZoneInfo):
+    """The instant showing in `new_tz` the wall-clock time that `value` shows in `old_tz`."""
+    return timezone.make_aware(timezone.make_naive(value, old_tz), new_tz)
 
 
 class Cycle(models.Model):
@@ -208,14 +227,19 @@ class Event(models.Model):
     )
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
+    start = models.DateTimeField(
+        _("start"), help_text=_("In the meeting's time zone: the local time of the venue.")
+    )
+    end = models.DateTimeField(
+        _("end"), help_text=_("In the meeting's time zone: the local time of the venue.")
+    )
     timezone = models.CharField(
         _("time zone"),
         max_length=64,
-        default="Europe/Zurich",
+        choices=timezone_choices,
+        default=DEFAULT_TIMEZONE,
         validators=[validate_timezone],
-        help_text=_("Time zone of the venue; times are shown in it."),
+        help_text=_("Time zone of the venue: the meeting's and its sessions' times are in it."),
     )
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
@@ -291,6 +315,19 @@ class Event(models.Model):
     @property
     def local_end(self):
         return timezone.localtime(self.end, self.tzinfo)
+
+    def keep_sessions_local_times(self, *, previous_timezone: str) -> None:
+        """After a change of zone, give every session the local times it had in the previous one.
+
+        A corrected zone means the times typed were the venue's all along, so what changes
+        is the instant, never the time on the programme.
+        """
+        old_tz, new_tz = zoneinfo.ZoneInfo(previous_timezone), self.tzinfo
+        sessions = list(Session.objects.filter(event=self))
+        for session in sessions:
+            session.start = same_local_time(session.start, old_tz, new_tz)
+            session.end = same_local_time(session.end, old_tz, new_tz)
+        Session.objects.bulk_update(sessions, ["start", "end"])
 
     @property
     def is_multi_day(self) -> bool:
@@ -406,8 +443,12 @@ class Session(models.Model):
     )
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
+    start = models.DateTimeField(
+        _("start"), help_text=_("In the meeting's time zone: the local time of the venue.")
+    )
+    end = models.DateTimeField(
+        _("end"), help_text=_("In the meeting's time zone: the local time of the venue.")
+    )
     room = models.CharField(_("room"), max_length=120, blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity"),
