@@ -232,3 +232,19 @@ def test_e_mail_calendar_and_session_file_share_the_session_uid(client):
 
     assert [entry["dtstart"].dt.hour for entry in attached.events] == [9, 14]
     assert attached.events[1]["uid"] == downloaded[0]["uid"]
+
+
+def test_zone_with_utcs_offset_is_still_named_in_the_file(client):
+    dakar = zoneinfo.ZoneInfo("Africa/Dakar")
+    EventFactory(
+        slug="dakar",
+        timezone="Africa/Dakar",
+        start=dt.datetime(2026, 3, 10, 9, 30, tzinfo=dakar),
+        end=dt.datetime(2026, 3, 10, 17, 0, tzinfo=dakar),
+    )
+
+    response = client.get("/fr/rencontres/dakar/calendrier.ics")
+
+    assert b"DTSTART;TZID=Africa/Dakar:20260310T093000" in response.content
+    assert b"DTEND;TZID=Africa/Dakar:20260310T170000" in response.content
+    assert [tz["tzid"] for tz in Calendar.from_ical(response.content).timezones] == ["Africa/Dakar"]

@@ -1,10 +1,11 @@
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from events.models import Event, Organisation
+from events.models import Event, Organisation, validate_timezone
 from participants.models import Registration
 from tests.factories import (
     EventFactory,
@@ -130,3 +131,42 @@ def test_multi_day_meeting_is_known_as_such():
     )
 
     assert event.is_multi_day
+
+
+def test_meeting_time_zone_outside_the_iana_list_is_refused_with_a_message():
+    event = EventFactory.build(cycle=EventFactory().cycle, slug="ailleurs", timezone="Mars/Base")
+
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+
+    assert "timezone" in error.value.message_dict
+    with pytest.raises(ValidationError, match="Mars/Base"):
+        validate_timezone("Mars/Base")
+
+
+def test_time_zone_choices_list_every_iana_zone_with_geneva_by_default():
+    choices = dict(Event._meta.get_field("timezone").choices)
+
+    assert Event().timezone == "Europe/Zurich"
+    assert {"Africa/Dakar", "America/Montreal", "Asia/Ho_Chi_Minh", "Europe/Zurich"} <= set(choices)
+    assert choices["Asia/Ho_Chi_Minh"] == "Asia/Ho Chi Minh"
+
+
+def test_sessions_keep_their_local_times_when_the_meeting_changes_zone():
+    montreal = zoneinfo.ZoneInfo("America/Montreal")
+    event = EventFactory(start=geneva(2026, 10, 31, 9), end=geneva(2026, 11, 2, 18))
+    before = SessionFactory(
+        event=event, start=geneva(2026, 10, 31, 9), end=geneva(2026, 10, 31, 10)
+    )
+    after = SessionFactory(event=event, start=geneva(2026, 11, 2, 9), end=geneva(2026, 11, 2, 10))
+    event.timezone = "America/Montreal"
+    event.save()
+
+    event.keep_sessions_local_times(previous_timezone="Europe/Zurich")
+
+    before.refresh_from_db()
+    after.refresh_from_db()
+    assert before.start == dt.datetime(2026, 10, 31, 9, tzinfo=montreal)
+    assert after.start == dt.datetime(2026, 11, 2, 9, tzinfo=montreal)
+    assert after.end - after.start == dt.timedelta(hours=1)
+    assert after.start - before.start == dt.timedelta(days=2, hours=1)  # the clocks went back

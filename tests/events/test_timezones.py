@@ -43,6 +43,7 @@ class FormReader(HTMLParser):
         self.select: str | None = None
         self.select_first: str | None = None
         self.select_chosen = False
+        self.multiple = False
         self.textarea: str | None = None
 
     def add(self, name: str, value: str) -> None:
