@@ -5,6 +5,7 @@ registrations are flagged so that staff can resend.
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -49,7 +50,8 @@ def build(
             context["confirm_url"] = absolute_url(path)
         subject = render_to_string(f"participants/email/{template}_subject.txt", context)
         message = EmailMultiAlternatives(
-            subject=" ".join(subject.split()),
+            # One line, keeping the no-break spaces of French typography (str.split would not).
+            subject=re.sub(r"[ \t\r\n]+", " ", subject).strip(),
             body=render_to_string(f"participants/email/{template}.txt", context),
             to=[participant.email],
         )

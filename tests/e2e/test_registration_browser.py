@@ -2,14 +2,21 @@
 form → "check your e-mail" → link from the e-mail → confirmation → manage page → cancellation.
 """
 
+import time
 from dataclasses import dataclass
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import (
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from participants import emails
 from participants.models import Participant, Registration
 from tests.participants.conftest import link_in
 
@@ -36,6 +43,8 @@ class Page:
     confirmed: str
     confirmed_message: str
     cancel_button: str
+    cancel_title: str
+    cancel_confirm_button: str
     cancelled: str
     cancelled_message: str
     first_subject: str
@@ -56,6 +65,8 @@ FRENCH = Page(
     confirmed="Confirmée",
     confirmed_message="Votre adresse e-mail est confirmée.",
     cancel_button="Annuler",
+    cancel_title="Annuler votre inscription ?",  # WebDriver reads a no-break space as a space
+    cancel_confirm_button="Oui, annuler",
     cancelled="Annulée",
     cancelled_message="Votre inscription est annulée.",
     first_subject="Confirmez votre inscription",
@@ -75,6 +86,8 @@ ENGLISH = Page(
     confirmed="Confirmed",
     confirmed_message="Your e-mail address is confirmed.",
     cancel_button="Cancel",
+    cancel_title="Cancel your registration?",
+    cancel_confirm_button="Yes, cancel",
     cancelled="Cancelled",
     cancelled_message="Your registration is cancelled.",
     first_subject="Confirm your registration",
@@ -244,6 +257,15 @@ def test_register_confirm_and_cancel_in_the_browser(
     click_to_next_page(browser, cancel)
     errors += console_errors(browser)
 
+    # Cancelling asks first; nothing is cancelled until the person says yes.
+    heading(browser, page.cancel_title)
+    assert page.session_title in browser.find_element(By.TAG_NAME, "main").text
+    assert Registration.objects.get().status == Status.CONFIRMED
+    yes = browser.find_element(By.CSS_SELECTOR, "main form button[name=confirm]")
+    assert yes.text == page.cancel_confirm_button
+    click_to_next_page(browser, yes)
+    errors += console_errors(browser)
+
     assert browser.current_url == manage_url
     assert session_status(browser, page.session_title) == page.cancelled
     assert flash_messages(browser) == [page.cancelled_message]
@@ -255,3 +277,77 @@ def test_register_confirm_and_cancel_in_the_browser(
     assert cancelled_mail.subject.startswith(page.last_subject)
 
     assert errors == [], "JavaScript console errors"
+
+
+def fill_in_the_form(form):
+    form.find_element(By.ID, "id_first_name").send_keys("Éloïse")
+    form.find_element(By.ID, "id_last_name").send_keys("Dûpont")
+    form.find_element(By.ID, "id_email").send_keys("eloise@example.org")
+    Select(form.find_element(By.ID, "id_category")).select_by_value("state")
+    form.find_element(By.ID, "id_consent").click()
+
+
+# Records, in this tab's sessionStorage (which outlives the page), whether the submit button
+# is disabled once the page's own handler has run: the listener below is added after it, and
+# its timer queued after the handler's.
+RECORD_DISABLED = """
+const form = document.querySelector("form.form");
+form.addEventListener("submit", () => setTimeout(() => {
+  const button = form.querySelector("button[type=submit]");
+  sessionStorage.setItem("disabled-after-submit", String(button.disabled));
+}, 0));
+"""
+
+
+@pytest.fixture
+def slow_email(monkeypatch):
+    """The server takes half a second to answer the form, as over a slow network: a second
+    click then comes while the first request is under way."""
+    send = emails.send
+
+    def slow_send(**kwargs):
+        time.sleep(0.5)
+        return send(**kwargs)
+
+    monkeypatch.setattr(emails, "send", slow_send)
+
+
+def test_double_click_on_register_sends_one_request(
+    browser, live_server, session, mailoutbox, slow_email
+):
+    browser.get(f"{live_server.url}{FRENCH.register_path}?session={session.pk}")
+    form = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "form.form")))
+    fill_in_the_form(form)
+    browser.execute_script("sessionStorage.clear();" + RECORD_DISABLED)
+    old_page = browser.find_element(By.TAG_NAME, "html")
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+
+    ActionChains(browser).click(button).pause(0.2).click().perform()  # at the same place
+    wait(browser).until(gone(old_page))
+    heading(browser, FRENCH.check_title)
+    wait_for_mail(browser, mailoutbox, 1)
+    # A second request would have been sent 0.2 s after the first: give it time to arrive.
+    with pytest.raises(TimeoutException):
+        WebDriverWait(browser, 2).until(lambda _: len(mailoutbox) > 1)
+
+    assert browser.execute_script("return sessionStorage.getItem('disabled-after-submit')") == (
+        "true"
+    )
+    assert len(mailoutbox) == 1
+    assert Registration.objects.count() == 1
+    assert console_errors(browser) == []
+
+
+def test_form_still_registers_without_javascript(browser, live_server, session, mailoutbox):
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        browser.get(f"{live_server.url}{FRENCH.register_path}?session={session.pk}")
+        form = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "form.form")))
+        fill_in_the_form(form)
+        click_to_next_page(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        heading(browser, FRENCH.check_title)
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+    assert wait_for_mail(browser, mailoutbox, 1).subject.startswith(FRENCH.first_subject)
+    assert Registration.objects.get().status == Status.PENDING
