@@ -1,11 +1,13 @@
 """Admin forms where a meeting's and its sessions' times are typed in the meeting's zone."""
 
 import datetime as dt
+import functools
 import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import DEFAULT_TIMEZONE, Event, known_timezones
 
@@ -80,7 +82,16 @@ class SessionAdminForm(LocalTimesForm):
     def __init__(self, *args, meeting: Event | None = None, **kwargs):
         self.meeting = meeting
         super().__init__(*args, **kwargs)
+        if meeting is None and self.instance.event_id:
+            # On its own page, the zone is not in sight: name it.
+            zone = self.instance.event.timezone
+            for name in ("start", "end"):
+                if name in self.fields:
+                    self.fields[name].help_text = _("In the meeting's time zone: %(zone)s.") % {
+                        "zone": zone
+                    }
 
+    @functools.cached_property
     def chosen_meeting(self) -> Event | None:
         if self.meeting is not None:
             return self.meeting
@@ -92,9 +103,9 @@ class SessionAdminForm(LocalTimesForm):
         return self.instance.event if self.instance.event_id else None
 
     def meeting_tzinfo(self) -> zoneinfo.ZoneInfo:
-        if not hasattr(self, "_meeting_zone_source"):
-            self._meeting_zone_source = self.chosen_meeting()
-        meeting = self._meeting_zone_source
+        # The meeting is found once; its zone is read at each use, as an inline's meeting
+        # takes the zone submitted with it only once the meeting's form is validated.
+        meeting = self.chosen_meeting
         return meeting.tzinfo if meeting is not None else zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
 
 

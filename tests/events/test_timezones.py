@@ -342,6 +342,7 @@ def test_session_added_on_its_own_is_typed_in_its_meetings_zone(staff_client, cl
     assert session.start == dt.datetime(2026, 6, 9, 23, 30, tzinfo=UTC)
     change = staff_client.get(reverse("admin:events_session_change", args=[session.pk]))
     assert shown_times(change) == ("10/06/2026", "06:30:00")
+    assert "Asia/Ho_Chi_Minh." in change.text  # the help text names the zone
     listing = staff_client.get(reverse("admin:events_session_changelist"))
     assert f"10 juin 2026, {fr_time(6, 30)} (Asia/Ho_Chi_Minh)" in listing.text
     page = client.get("/fr/rencontres/hanoi/")
