@@ -18,9 +18,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-# axe-core, for the accessibility tests in the browser; npm writes node_modules/.package-lock.json.
+# axe-core and vnu-jar, for the browser suite (accessibility, valid HTML); npm writes
+# node_modules/.package-lock.json. --ignore-scripts: vnu-jar must not fetch a Java of its own.
 node_modules/.package-lock.json: package-lock.json
-	@command -v npm >/dev/null && npm ci --no-audit --no-fund || echo "npm not found: the accessibility tests will be skipped"
+	@command -v npm >/dev/null && npm ci --no-audit --no-fund --ignore-scripts || echo "npm not found: the accessibility and HTML tests will be skipped"
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 
