@@ -50,7 +50,7 @@ class RegisterView(MeetingFromUrlMixin, FormView):
         return super().get_form_kwargs() | {"event": self.event}
 
     def get_initial(self):
-        chosen = [value for value in self.request.GET.getlist("session") if value.isdigit()]
+        chosen = [v for v in self.request.GET.getlist("session") if v.isascii() and v.isdigit()]
         return {"language": get_language(), "sessions": chosen}
 
     def form_invalid(self, form):
