@@ -30,6 +30,12 @@ def confirm(client, mailoutbox, captured):
         return client.post(path)
 
 
+def same_manage_page(path, other) -> bool:
+    """Whether two manage links open the same page (signed a second apart, they differ)."""
+    read = [tokens.read_manage_token(p.rstrip("/").rsplit("/", 1)[1]) for p in (path, other)]
+    return read[0] == read[1] and path.startswith("/fr/inscription/gerer/")
+
+
 @pytest.fixture
 def captured(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
@@ -190,7 +196,7 @@ def test_confirmation_link_used_again_shows_where_the_registration_stands(
 
     response = client.get(path, follow=True)
 
-    assert response.redirect_chain == [(manage, 302)]
+    assert same_manage_page(response.redirect_chain[0][0], manage)
     assert "Ce lien de confirmation a déjà été utilisé." in response.text
     assert "Confirmée" in response.text
     assert Registration.objects.get().status == Status.CONFIRMED
@@ -229,10 +235,10 @@ def test_double_submission_keeps_both_links_working_until_one_is_used(
     posted_again = client.post(second)
 
     assert used.status_code == 302
-    assert again.redirect_chain == [(used.headers["Location"], 302)]
+    assert same_manage_page(again.redirect_chain[0][0], used.headers["Location"])
     assert "Confirmée" in again.text
     assert posted_again.status_code == 302
-    assert posted_again.headers["Location"] == used.headers["Location"]
+    assert same_manage_page(posted_again.headers["Location"], used.headers["Location"])
     assert Registration.objects.get().status == Status.CONFIRMED
 
 
@@ -275,7 +281,7 @@ def test_registering_again_with_old_and_new_sessions_ends_with_a_manage_link_for
     assert "Atelier pratique" in request_mail.body
     assert "Vous aviez déjà une inscription" in request_mail.body
     assert "/fr/inscription/gerer/" in request_mail.body
-    assert link_in(outcome, "gerer") == manage
+    assert same_manage_page(link_in(outcome, "gerer"), manage)
     assert "Table ronde" in outcome.body and "Atelier pratique" in outcome.body
     assert page.text.count('<th scope="row">Table ronde') == 1
     assert page.text.count('<th scope="row">Atelier pratique') == 1
