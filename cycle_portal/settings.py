@@ -204,6 +204,8 @@ AXES_LOCKOUT_CALLABLE = "core.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 # Failed attempts are all the lockout needs: successful sign-ins are not recorded.
 AXES_DISABLE_ACCESS_LOG = True
+# No banner in the log at every start of a command or worker.
+AXES_VERBOSE = False
 # The client's address as the rest of the portal reads it (TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 
