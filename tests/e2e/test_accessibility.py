@@ -52,6 +52,10 @@ class Page:
     path: Callable[[], str]
     status: int = 200
     submit_empty: bool = False  # check the page the form gives back when sent empty
+    # Check the page a button of this page leads to: what the browser clicks, and what the
+    # test client posts to reach the same page.
+    click: str = ""
+    post: dict | None = None
 
 
 def finding_path() -> str:
@@ -121,6 +125,16 @@ PAGES = [
         lambda: reverse("participants:confirm", kwargs={"token": "altered"}),
         status=400,
     ),
+    Page(
+        "cancel-confirm",
+        manage_path,
+        click="button[name=cancel][value=all]",
+        post={"cancel": "all"},
+    ),
+    Page(
+        "email-not-sent",
+        lambda: reverse("participants:email_not_sent", kwargs={"slug": EXAMPLE_SLUG}),
+    ),
     Page("privacy", lambda: reverse("participants:privacy")),
     Page("about", lambda: reverse("events:about")),
     Page("accessibility", lambda: reverse("events:accessibility")),
@@ -160,6 +174,15 @@ def demo(transactional_db):
     is flushed after each test, so each test loads it again (a tenth of a second).
     """
     call_command("load_demo", stdout=io.StringIO())
+
+
+def client_response(client, page: Page, path: str):
+    """The page as the test client gets it: a GET, or the post that leads to it."""
+    if page.submit_empty:
+        return client.post(path, {})
+    if page.post is not None:
+        return client.post(path, page.post)
+    return client.get(path)
 
 
 def path_in(language: str, name: str) -> str:
@@ -245,7 +268,7 @@ def tab_through(driver) -> tuple[list[str], list[str]]:
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
 def test_page_has_no_axe_violation(browser, live_server, client, demo, axe_source, page, language):
     path = path_in(language, page.name)
-    response = client.post(path, {}) if page.submit_empty else client.get(path)
+    response = client_response(client, page, path)
     assert response.status_code == page.status, "not the page meant to be checked"
     url = live_server.url + path
 
@@ -254,6 +277,8 @@ def test_page_has_no_axe_violation(browser, live_server, client, demo, axe_sourc
         form = browser.find_element(By.CSS_SELECTOR, "form.form")
         click_to_next_page(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         assert browser.find_elements(By.ID, "form-errors"), "the form did not show its errors"
+    if page.click:
+        click_to_next_page(browser, browser.find_element(By.CSS_SELECTOR, page.click))
 
     assert browser.execute_script("return document.documentElement.lang") == language
     violations = axe_violations(browser, axe_source)

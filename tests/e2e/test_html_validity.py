@@ -24,6 +24,7 @@ from tests.e2e.test_accessibility import (  # noqa: F401 - demo is a fixture
     SEARCH_WORD,
     THEME_SLUG,
     Page,
+    client_response,
     demo,
 )
 from themes.models import Finding
@@ -75,7 +76,7 @@ SHOWN = {
 def rendered(client, page: Page, language: str) -> str:
     with translation.override(language):
         path = page.path()
-    response = client.post(path, {}) if page.submit_empty else client.get(path)
+    response = client_response(client, page, path)
     assert response.status_code == page.status, f"{language} {page.name}: not the page meant"
     return response.content.decode()
 
