@@ -1,4 +1,4 @@
-"""Template helpers shared by every page: language links and query strings."""
+"""Template helpers shared by every page: language links, canonical address, JSON-LD."""
 
 import json
 
@@ -36,15 +36,6 @@ def json_ld(data: dict) -> str:
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     payload = payload.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
-
-
-@register.simple_tag(takes_context=True)
-def query_with(context, **params) -> str:
-    """The current query string with some parameters replaced (for pagination links)."""
-    query = context["request"].GET.copy()
-    for key, value in params.items():
-        query[key] = value
-    return query.urlencode()
 
 
 @register.simple_tag
