@@ -98,8 +98,7 @@ SITEMAPS = {
 
 @require_safe
 def sitemap(request):
-    # Our own template: the framework's needs "django.contrib.sitemaps" in INSTALLED_APPS.
-    return sitemap_view(request, sitemaps=SITEMAPS, template_name="seo/sitemap.xml")
+    return sitemap_view(request, sitemaps=SITEMAPS)
 
 
 def _without_token(name: str) -> str:
