@@ -37,12 +37,22 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from events.management.commands.load_demo import FINDINGS, MEETING, THEMES  # noqa: E402
+from events.demo import CYCLE_RECORDS, data_read  # noqa: E402
 from events.models import Cycle, Event  # noqa: E402
 from themes import search  # noqa: E402
 from themes.models import Finding  # noqa: E402
 
 GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")
+
+
+def pairs(item: dict) -> dict:
+    """The data file's {"fr": …, "en": …} texts as (French, English) pairs."""
+    return {k: (v["fr"], v["en"]) if isinstance(v, dict) else v for k, v in item.items()}
+
+
+MEETING = pairs(data_read(CYCLE_RECORDS)["meetings"][0])
+THEMES = [pairs(theme) for theme in data_read(CYCLE_RECORDS)["themes"]]
+FINDINGS = [pairs(finding) for finding in MEETING["findings"]]
 QUERIES = [
     ("fr", "securite"),
     ("fr", "sécurité internationale"),

@@ -6,7 +6,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import translation
 
-from events.management.commands.load_demo import EXAMPLE_SLUG, MEETING, MEETING_SLUG, Command
+from events.demo import CYCLE_RECORDS, data_read
+from events.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG, Command
 from events.models import Event, Session, Speaker
 from tests.factories import FindingFactory, SessionFactory, SpeakerFactory
 from themes.models import Finding
@@ -163,7 +164,7 @@ def test_reset_restores_the_shipped_texts_status_and_deleted_rows():
 
     meeting.refresh_from_db()
     finding.refresh_from_db()
-    assert meeting.title_en == MEETING["title"][1]
+    assert meeting.title_en == data_read(CYCLE_RECORDS)["meetings"][0]["title"]["en"]
     assert meeting.status == Event.Status.PUBLISHED
     assert Event.objects.get(slug=EXAMPLE_SLUG).status == Event.Status.PUBLISHED
     assert finding.title_en == shipped
