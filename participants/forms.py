@@ -82,16 +82,6 @@ class RegistrationForm(forms.Form):
         self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
 
-    def full_clean(self):
-        super().full_clean()
-        # Tie each error message to its field, for screen readers.
-        for name in self.errors:
-            if name in self.fields:
-                described_by = [f"id_{name}_error"]
-                if self.fields[name].help_text:
-                    described_by.append(f"id_{name}_helptext")
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
-
     def clean_website(self):
         if self.cleaned_data["website"]:
             raise ValidationError(_("Leave this field empty."), code="honeypot")
