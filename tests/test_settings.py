@@ -21,7 +21,7 @@ SETTINGS_FILE = BASE_DIR / "cycle_portal" / "settings.py"
 REAL_KEY = secrets.token_urlsafe(50)
 CONSOLE = "django.core.mail.backends.console.EmailBackend"
 # Read by docker compose and the image, not by the settings.
-COMPOSE_ONLY = {"LOAD_DEMO", "GUNICORN_WORKERS"}
+COMPOSE_ONLY = {"LOAD_DEMO", "LOAD_CYCLE_RECORDS", "GUNICORN_WORKERS"}
 
 
 def env_example() -> dict[str, str]:
@@ -170,6 +170,8 @@ def test_debug_on_starts_without_a_secret_key(load_settings):
 
 def test_make_run_on_another_port_puts_that_port_in_e_mail_links(monkeypatch):
     monkeypatch.delenv("SITE_URL", raising=False)
+    # The portal's settings, as `make run` reads them, not the tests' pinned ones.
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
     dry_run = subprocess.run(  # noqa: S603 - our own Makefile
         ["make", "--dry-run", "--always-make", "run", "PORT=8100"],  # noqa: S607
         cwd=BASE_DIR,
@@ -286,3 +288,14 @@ def test_healthcheck_tells_a_live_portal_from_a_dead_one(live_server, monkeypatc
 
     assert portal_answers(host="localhost", port=port)
     assert not portal_answers(host="127.0.0.1", port=1, timeout=1)
+
+
+def test_ci_runs_the_suite_again_with_odd_values_of_every_variable():
+    ci = (BASE_DIR / ".ci" / "run").read_text()
+    odd_run = ci.split("\nenv \\\n", 1)[1].split("make test", 1)[0]
+    odd = set(re.findall(r"^\s+(\w+)=", odd_run, flags=re.MULTILINE))
+    # Set for both runs: PostgreSQL, and a real Redis the tests must leave alone.
+    exported = set(re.findall(r"^export (\w+)=", ci, flags=re.MULTILINE))
+
+    assert {"DATABASE_URL", "REDIS_URL"} <= exported
+    assert odd | {"DATABASE_URL", "REDIS_URL"} == set(env_example())
