@@ -230,13 +230,3 @@ class Finding(models.Model):
                 {"session": _("This session belongs to another meeting.")},
                 code="session_of_other_event",
             )
-
-    @property
-    def public_speaker(self):
-        """The speaker to credit publicly, or None under the Chatham House rule."""
-        return None if self.chatham_house else self.speaker
-
-    @property
-    def public_organisation(self):
-        """The organisation to credit publicly, or None under the Chatham House rule."""
-        return None if self.chatham_house else self.organisation
