@@ -162,7 +162,10 @@ def registration_request(
                 confirmation_sent_at=now
             )
             token = tokens.confirmation_token(
-                registration_ids=[r.pk for r in pending], nonce=nonce, event_id=event.pk
+                registration_ids=[r.pk for r in pending],
+                nonce=nonce,
+                event_id=event.pk,
+                now=now,
             )
             email = {"template": "confirm_request", "registrations": pending, "token": token}
         else:
@@ -321,7 +324,10 @@ def registration_resend_email(*, registration: Registration, now: dt.datetime) -
             confirmation_nonce=nonce, confirmation_sent_at=now
         )
         context["token"] = tokens.confirmation_token(
-            registration_ids=[registration.pk], nonce=nonce, event_id=registration.session.event_id
+            registration_ids=[registration.pk],
+            nonce=nonce,
+            event_id=registration.session.event_id,
+            now=now,
         )
     return emails.send(
         template=EMAIL_FOR_STATUS[registration.status],

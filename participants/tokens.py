@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 CONFIRM_SALT = "participants.confirm"
 MANAGE_SALT = "participants.manage"
@@ -43,8 +44,24 @@ class ManageLink:
     key: str
 
 
-def confirmation_token(*, registration_ids: list[int], nonce: str, event_id: int) -> str:
-    return signing.dumps({"r": registration_ids, "n": nonce, "e": event_id}, salt=CONFIRM_SALT)
+class _SignedAt(signing.TimestampSigner):
+    """Django's signer of `signing.dumps`, dated by the caller's `now` instead of the clock."""
+
+    def __init__(self, *, at: dt.datetime, **kwargs):
+        super().__init__(**kwargs)
+        self.at = at
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(self.at.timestamp()))
+
+
+def confirmation_token(
+    *, registration_ids: list[int], nonce: str, event_id: int, now: dt.datetime | None = None
+) -> str:
+    """A confirmation link's token, signed at `now` (the clock's time if not given): it
+    expires REGISTRATION_LINK_MAX_AGE_HOURS after that."""
+    signer = _SignedAt(at=now or timezone.now(), salt=CONFIRM_SALT)
+    return signer.sign_object({"r": registration_ids, "n": nonce, "e": event_id})
 
 
 def read_confirmation_token(token: str) -> ConfirmationLink:

@@ -240,7 +240,12 @@ def access_log(tmp_path):
         logger.access(response, request, environ, dt.timedelta(milliseconds=12))
         return log_file.read_text().splitlines()[-1]
 
-    return write
+    yield write
+    # gunicorn leaves its log files open on the logging module's loggers.
+    for log in (logger.error_log, logger.access_log):
+        for handler in list(log.handlers):
+            log.removeHandler(handler)
+            handler.close()
 
 
 @pytest.mark.parametrize("path", token_paths())

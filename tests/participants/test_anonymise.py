@@ -2,6 +2,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
@@ -45,8 +46,26 @@ def register(participant, event, status=Status.CONFIRMED) -> Registration:
     return RegistrationFactory(participant=participant, session=session, status=status)
 
 
-def make_old(obj, hours: int = 49) -> None:
-    """Move a registration's or participant's creation back past the confirmation link's age."""
+def retention() -> int:
+    """Days after a meeting before its participants are anonymised (the command's default)."""
+    return settings.PARTICIPANT_RETENTION_DAYS
+
+
+def past_retention() -> int:
+    """Days ago that are past the retention period."""
+    return retention() + 35
+
+
+def within_retention() -> int:
+    """Days ago that are well within the retention period."""
+    return retention() // 2
+
+
+def make_old(obj, hours: int | None = None) -> None:
+    """Move a registration's or participant's creation back by `hours`; by default just past
+    the confirmation link's age."""
+    if hours is None:
+        hours = settings.REGISTRATION_LINK_MAX_AGE_HOURS + 1
     type(obj).objects.filter(pk=obj.pk).update(
         created_at=timezone.now() - dt.timedelta(hours=hours)
     )
@@ -111,12 +130,12 @@ def session_counts(event) -> list[tuple[int, int]]:
 
 
 def test_dry_run_changes_nothing_and_prints_the_counts(staff_client):
-    old = meeting_ended(400)
+    old = meeting_ended(past_retention())
     register(ParticipantFactory(), old)
     edited = ParticipantFactory(first_name="Aminata")
     register(edited, old, Status.CANCELLED)
     admin_save(staff_client, edited, first_name="Aminata-Rose")
-    make_old(ParticipantFactory(), hours=400 * 24)
+    make_old(ParticipantFactory(), hours=past_retention() * 24)
     leaving = ParticipantFactory()
     make_old(register(leaving, meeting_ended(-30), Status.PENDING))
     make_old(leaving)
@@ -128,9 +147,12 @@ def test_dry_run_changes_nothing_and_prints_the_counts(staff_client):
     assert registration_rows() == registrations
     assert log_rows() == history
     assert "Dry run" in output
-    assert "Participants to anonymise (meetings ended more than 365 days ago): 2" in output
     assert (
-        "Participants to anonymise (no registration, created more than 365 days ago): 1" in output
+        f"Participants to anonymise (meetings ended more than {retention()} days ago): 2" in output
+    )
+    assert (
+        f"Participants to anonymise (no registration, created more than {retention()} days ago): 1"
+        in output
     )
     assert "Admin history entries to clear of personal data: 1" in output
     assert f"{old.title_en} (ended {old.local_end:%Y-%m-%d}): 2" in output
@@ -139,7 +161,7 @@ def test_dry_run_changes_nothing_and_prints_the_counts(staff_client):
 
 
 def test_participants_of_a_meeting_ended_a_year_ago_lose_names_and_email():
-    old = meeting_ended(400)
+    old = meeting_ended(past_retention())
     person = ParticipantFactory(
         first_name="Aminata",
         last_name="Traoré",
@@ -159,11 +181,11 @@ def test_participants_of_a_meeting_ended_a_year_ago_lose_names_and_email():
     stored = str(participant_rows()).lower()
     for personal in ["aminata", "traoré", "traore@example.org", "mission permanente", "fauteuil"]:
         assert personal not in stored
-    assert "Participants anonymised (meetings ended more than 365 days ago): 1" in output
+    assert f"Participants anonymised (meetings ended more than {retention()} days ago): 1" in output
 
 
 def test_anonymisation_keeps_the_counts_of_the_meeting_and_of_categories():
-    old = meeting_ended(400)
+    old = meeting_ended(past_retention())
     sessions = SessionFactory.create_batch(2, event=old)
     for session, status, category in [
         (sessions[0], Status.CONFIRMED, Participant.Category.STATE),
@@ -191,7 +213,7 @@ def test_anonymisation_keeps_the_counts_of_the_meeting_and_of_categories():
 
 def test_participant_of_a_recent_meeting_keeps_their_data():
     person = ParticipantFactory(first_name="Koffi")
-    register(person, meeting_ended(100))
+    register(person, meeting_ended(within_retention()))
 
     anonymise()
 
@@ -202,8 +224,8 @@ def test_participant_of_a_recent_meeting_keeps_their_data():
 
 def test_participant_also_registered_for_a_recent_meeting_keeps_their_data():
     person = ParticipantFactory(first_name="Koffi")
-    register(person, meeting_ended(400))
-    register(person, meeting_ended(100), Status.CANCELLED)
+    register(person, meeting_ended(past_retention()))
+    register(person, meeting_ended(within_retention()), Status.CANCELLED)
 
     anonymise()
 
@@ -228,9 +250,9 @@ def test_days_option_picks_a_meeting_ended_40_days_ago_but_not_20():
 
 def test_participant_without_registration_past_retention_is_anonymised():
     never = ParticipantFactory(first_name="Ibrahima", email="ibrahima@example.org")
-    make_old(never, hours=400 * 24)
+    make_old(never, hours=past_retention() * 24)
     deleted = ParticipantFactory(first_name="Mariama", email="mariama@example.org")
-    make_old(deleted, hours=400 * 24)
+    make_old(deleted, hours=past_retention() * 24)
     register(deleted, meeting_ended(-30)).delete()  # staff deleted their only registration
 
     output = anonymise()
@@ -239,13 +261,16 @@ def test_participant_without_registration_past_retention_is_anonymised():
     for personal in ["ibrahima", "mariama"]:
         assert personal not in stored
     assert Participant.objects.filter(anonymised_at__isnull=False).count() == 2
-    assert "Participants anonymised (no registration, created more than 365 days ago): 2" in output
-    assert "Participants anonymised (meetings ended more than 365 days ago): 0" in output
+    assert (
+        f"Participants anonymised (no registration, created more than {retention()} days ago): 2"
+        in output
+    )
+    assert f"Participants anonymised (meetings ended more than {retention()} days ago): 0" in output
 
 
 def test_participant_without_registration_within_retention_keeps_their_data():
     person = ParticipantFactory(first_name="Koffi")
-    make_old(person, hours=300 * 24)
+    make_old(person, hours=within_retention() * 24)
 
     anonymise()
 
@@ -267,7 +292,7 @@ def test_days_option_also_dates_participants_without_registration():
 
 def test_running_twice_does_not_anonymise_again():
     person = ParticipantFactory()
-    register(person, meeting_ended(400))
+    register(person, meeting_ended(past_retention()))
     anonymise()
     person.refresh_from_db()
     first = (person.anonymised_at, person.manage_key, person.email)
@@ -276,12 +301,12 @@ def test_running_twice_does_not_anonymise_again():
 
     person.refresh_from_db()
     assert (person.anonymised_at, person.manage_key, person.email) == first
-    assert "more than 365 days ago): 0" in output
+    assert f"more than {retention()} days ago): 0" in output
 
 
 def test_anonymising_an_anonymised_participant_again_changes_nothing():
     person = ParticipantFactory()
-    register(person, meeting_ended(400))
+    register(person, meeting_ended(past_retention()))
     participants_anonymise(participants=Participant.objects.all(), now=timezone.now())
     before = participant_rows()
 
@@ -292,7 +317,7 @@ def test_anonymising_an_anonymised_participant_again_changes_nothing():
 
 
 def test_manage_link_sent_before_anonymisation_stops_working():
-    old = meeting_ended(400)
+    old = meeting_ended(past_retention())
     person = ParticipantFactory()
     register(person, old)
     link = tokens.read_manage_token(tokens.manage_token(participant=person, event=old))
@@ -306,7 +331,7 @@ def test_manage_link_sent_before_anonymisation_stops_working():
 
 def test_the_address_of_an_anonymised_participant_can_register_again():
     person = ParticipantFactory(email="awa@example.org")
-    register(person, meeting_ended(400))
+    register(person, meeting_ended(past_retention()))
 
     anonymise()
 
@@ -314,7 +339,7 @@ def test_the_address_of_an_anonymised_participant_can_register_again():
 
 
 def test_anonymisation_takes_the_same_queries_for_few_or_many_participants():
-    old = meeting_ended(400)
+    old = meeting_ended(past_retention())
     now = timezone.now()
 
     def queries_for(count: int) -> int:
@@ -323,7 +348,10 @@ def test_anonymisation_takes_the_same_queries_for_few_or_many_participants():
         with CaptureQueriesContext(connection) as queries:
             assert (
                 participants_anonymise(
-                    participants=participants_to_anonymise(now=now, days=365), now=now
+                    participants=participants_to_anonymise(
+                        now=now, days=settings.PARTICIPANT_RETENTION_DAYS
+                    ),
+                    now=now,
                 )
                 == count
             )
@@ -358,7 +386,7 @@ def test_expired_pending_registrations_are_deleted_and_fresh_ones_kept():
 
 
 def test_output_names_no_one_and_shows_no_email_address():
-    old = meeting_ended(400)
+    old = meeting_ended(past_retention())
     people = [
         ParticipantFactory(first_name="Aminata", last_name="Traoré", email="a.traore@example.org"),
         ParticipantFactory(first_name="Jean-Pierre", last_name="Kaboré", email="jp@example.org"),
@@ -387,7 +415,8 @@ def test_a_link_sent_again_keeps_its_pending_registration_until_it_expires(
 ):
     old = RegistrationFactory(status=Registration.Status.PENDING)
     Registration.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - dt.timedelta(hours=72)
+        created_at=timezone.now()
+        - dt.timedelta(hours=settings.REGISTRATION_LINK_MAX_AGE_HOURS + 24)
     )
     details = ParticipantDetails(
         first_name="Awa",
@@ -416,7 +445,7 @@ def test_admin_history_of_anonymised_participants_and_registrations_loses_their_
     staff_client, settings
 ):
     settings.LANGUAGE_CODE = "en"  # the language the history is rewritten in
-    old = meeting_ended(400)
+    old = meeting_ended(past_retention())
     person = ParticipantFactory(first_name="Aminata", last_name="Traoré")
     registration = register(person, old)
     admin_save(staff_client, person, first_name="Aminata-Rose")
@@ -429,7 +458,7 @@ def test_admin_history_of_anonymised_participants_and_registrations_loses_their_
         single_object=True,
     )
     recent = ParticipantFactory(first_name="Koffi", last_name="Mensah")
-    register(recent, meeting_ended(100))
+    register(recent, meeting_ended(within_retention()))
     admin_save(staff_client, recent, last_name="Mensah-Adjovi")
     LogEntry.objects.log_actions(
         user_id=StaffFactory().pk,
@@ -457,7 +486,7 @@ def test_admin_history_of_anonymised_participants_and_registrations_loses_their_
 
 def test_admin_history_keeps_the_labels_of_the_fields_staff_changed(staff_client):
     person = ParticipantFactory(first_name="Aminata")
-    register(person, meeting_ended(400))
+    register(person, meeting_ended(past_retention()))
     admin_save(staff_client, person, first_name="Aminata-Rose")
 
     anonymise()
@@ -475,7 +504,7 @@ def test_admin_history_of_a_registration_deleted_long_ago_loses_the_name(staff_c
             reverse("admin:participants_registration_delete", args=[registration.pk]),
             {"post": "yes"},
         )
-    history_of(gone).update(action_time=timezone.now() - dt.timedelta(days=400))
+    history_of(gone).update(action_time=timezone.now() - dt.timedelta(days=past_retention()))
 
     anonymise()
 
@@ -485,7 +514,7 @@ def test_admin_history_of_a_registration_deleted_long_ago_loses_the_name(staff_c
 
 def test_running_twice_clears_the_admin_history_once(staff_client):
     person = ParticipantFactory()
-    register(person, meeting_ended(400))
+    register(person, meeting_ended(past_retention()))
     admin_save(staff_client, person, first_name="Aminata-Rose")
     anonymise()
     history = log_rows()

@@ -4,7 +4,6 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from django.core import signing
 from django.test import override_settings
 from django.utils import timezone, translation
 
@@ -301,16 +300,21 @@ def test_tampered_confirmation_link_gets_a_400(client, session, mailoutbox, capt
 
 
 def test_expired_confirmation_link_gets_a_410_with_a_new_link(
-    client, session, mailoutbox, captured
+    client, session, mailoutbox, captured, settings
 ):
-    two_days_ago = signing.time.time() - 49 * 3600
-    with (
-        mock.patch("django.core.signing.time.time", return_value=two_days_ago),
-        captured(execute=True),
-    ):
+    with captured(execute=True):
         register(client, session)
+    registration = Registration.objects.get()
+    signed_at = timezone.now() - dt.timedelta(hours=settings.REGISTRATION_LINK_MAX_AGE_HOURS + 1)
+    expired = tokens.confirmation_token(
+        registration_ids=[registration.pk],
+        nonce=registration.confirmation_nonce,
+        event_id=session.event_id,
+        now=signed_at,
+    )
+    sent = link_in(mailoutbox[0], "confirmer")
 
-    response = client.get(link_in(mailoutbox[0], "confirmer"))
+    response = client.get(sent.removesuffix("/").rsplit("/", 1)[0] + f"/{expired}/")
 
     assert response.status_code == 410
     assert "a expiré" in response.text
@@ -662,9 +666,9 @@ def test_bad_cancel_choice_gets_a_400_and_cancels_nothing(client, session, choic
     [("fr", "Ce lien de gestion de votre inscription a expiré"), ("en", "has expired")],
 )
 def test_manage_link_answers_410_once_the_meeting_ended_long_ago(
-    client, open_event, language, text
+    client, open_event, language, text, settings
 ):
-    ended = timezone.now() - dt.timedelta(days=31)
+    ended = timezone.now() - dt.timedelta(days=settings.MANAGE_LINK_DAYS_AFTER_MEETING + 1)
     Event.objects.filter(pk=open_event.pk).update(start=ended - dt.timedelta(days=1), end=ended)
     past = SessionFactory(event=open_event, start=ended - dt.timedelta(hours=2), end=ended)
     mine = RegistrationFactory(session=past, status=Status.CONFIRMED)
@@ -681,8 +685,8 @@ def test_manage_link_answers_410_once_the_meeting_ended_long_ago(
     assert mine.status == Status.CONFIRMED
 
 
-def test_manage_link_still_works_within_the_days_after_the_meeting(client, open_event):
-    ended = timezone.now() - dt.timedelta(days=29)
+def test_manage_link_still_works_within_the_days_after_the_meeting(client, open_event, settings):
+    ended = timezone.now() - dt.timedelta(days=settings.MANAGE_LINK_DAYS_AFTER_MEETING - 1)
     Event.objects.filter(pk=open_event.pk).update(start=ended - dt.timedelta(days=1), end=ended)
     past = SessionFactory(event=open_event, start=ended - dt.timedelta(hours=2), end=ended)
     mine = RegistrationFactory(session=past, status=Status.CONFIRMED)
