@@ -219,10 +219,12 @@ USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Zurich")
 FORMAT_MODULE_PATH = ["cycle_portal.formats"]
 
-MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
-MODELTRANSLATION_LANGUAGES = ("fr", "en")
-# A text missing in one language is shown in the other rather than left blank.
-MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("fr", "en")}
+# The translated fields' languages are those of LANGUAGES (modeltranslation's default).
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+# A text missing in one language is shown in another rather than left blank.
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": tuple(code for code, _name in LANGUAGES)}
+# Slugs are made from the default language's title, whatever the staff member's language.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = LANGUAGE_CODE
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

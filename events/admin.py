@@ -8,7 +8,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
-from cycle_portal.translation_admin import TranslationStatusAdmin
+from core.languages import localized
+from core.translation_admin import TranslationStatusAdmin
 
 from .forms import EventAdminForm, LocalDateTimeField, SessionAdminForm, SessionInlineFormSet
 from .models import (
@@ -54,15 +55,15 @@ class ParticipantExportMixin:
 @admin.register(Cycle)
 class CycleAdmin(TranslationStatusAdmin):
     list_display = ["name", "slug", "translation_status"]
-    search_fields = ["name_fr", "name_en"]
-    prepopulated_fields = {"slug": ["name_fr"]}
+    search_fields = localized("name")
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(TranslationStatusAdmin):
     list_display = ["name", "slug", "translation_status"]
-    search_fields = ["name_fr", "name_en"]
-    prepopulated_fields = {"slug": ["name_fr"]}
+    search_fields = localized("name")
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Organisation)
@@ -76,8 +77,8 @@ class OrganisationAdmin(TranslationStatusAdmin):
         "translation_status",
     ]
     list_filter = ["kind", "francophonie_status"]
-    search_fields = ["name_fr", "name_en", "acronym_fr", "acronym_en"]
-    prepopulated_fields = {"slug": ["name_fr"]}
+    search_fields = localized("name", "acronym")
+    prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -85,7 +86,7 @@ class OrganisationAdmin(TranslationStatusAdmin):
 class SpeakerAdmin(TranslationStatusAdmin):
     list_display = ["name", "position", "affiliation", "translation_status"]
     list_select_related = ["affiliation"]
-    search_fields = ["name", "position_fr", "position_en"]
+    search_fields = ["name", *localized("position")]
     autocomplete_fields = ["affiliation"]
 
 
@@ -134,9 +135,9 @@ class EventAdmin(ParticipantExportMixin, TranslationStatusAdmin):
     list_filter = ["status", "registration_mode", "format", "cycle", "is_example", "themes"]
     actions = ["export_participants"]
     list_select_related = ["cycle"]
-    search_fields = ["title_fr", "title_en", "city_fr", "city_en", "summary_fr", "summary_en"]
+    search_fields = localized("title", "city", "summary")
     date_hierarchy = "start"
-    prepopulated_fields = {"slug": ["title_fr"]}
+    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["programmes", "themes"]
     inlines = [EventOrganiserInline, SessionInline, FindingInline]
     fieldsets = [
@@ -192,7 +193,7 @@ class SessionAdmin(ParticipantExportMixin, TranslationStatusAdmin):
     ]
     list_filter = ["registration_open", "event"]
     list_select_related = ["event"]
-    search_fields = ["title_fr", "title_en", "event__title_fr", "event__title_en"]
+    search_fields = localized("title", "event__title")
     date_hierarchy = "start"
     autocomplete_fields = ["event"]
     inlines = [SessionSpeakerInline]

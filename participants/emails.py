@@ -12,6 +12,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from events.calendar import sessions_calendar
 
@@ -61,7 +63,7 @@ def build(
         confirmed = [r.session for r in registrations if r.status == Registration.Status.CONFIRMED]
         if confirmed:
             message.attach(
-                "rencontre.ics" if language == "fr" else "meeting.ics",
+                f"{slugify(gettext('meeting'))}.ics",
                 sessions_calendar(event=event, sessions=confirmed, url=context["event_url"]),
                 "text/calendar",
             )

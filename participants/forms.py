@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core import languages
 from events.models import Session
 
 from .models import Participant
@@ -44,7 +45,7 @@ class RegistrationForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     language = forms.ChoiceField(
         label=_("Language of the e-mails"),
-        choices=Participant._meta.get_field("language").choices,
+        choices=languages.choices,
     )
     accessibility_needs = forms.CharField(
         label=_("Accessibility needs (optional)"),

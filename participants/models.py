@@ -2,11 +2,14 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from core import languages
 
 
 def new_key() -> str:
@@ -37,8 +40,9 @@ class Participant(models.Model):
     language = models.CharField(
         _("preferred language"),
         max_length=5,
-        choices=[("fr", _("French")), ("en", _("English"))],
-        default="fr",
+        choices=languages.choices,
+        # Not a callable: the admin form would then carry a hidden initial value.
+        default=settings.LANGUAGE_CODE,
     )
     accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)

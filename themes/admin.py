@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from cycle_portal.translation_admin import TranslationStatusAdmin
+from core.languages import localized
+from core.translation_admin import TranslationStatusAdmin
 
 from .models import Finding, Theme
 
@@ -9,8 +10,8 @@ from .models import Finding, Theme
 class ThemeAdmin(TranslationStatusAdmin):
     list_display = ["name", "slug", "order", "translation_status"]
     list_editable = ["order"]
-    search_fields = ["name_fr", "name_en"]
-    prepopulated_fields = {"slug": ["name_fr"]}
+    search_fields = localized("name")
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Finding)
@@ -26,6 +27,6 @@ class FindingAdmin(TranslationStatusAdmin):
     ]
     list_filter = ["kind", "sector", "themes", "chatham_house", "featured", "event"]
     list_select_related = ["event"]
-    search_fields = ["title_fr", "title_en", "text_fr", "text_en"]
+    search_fields = localized("title", "text")
     autocomplete_fields = ["event", "session", "themes", "speaker", "organisation"]
     date_hierarchy = "event__start"

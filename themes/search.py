@@ -48,7 +48,12 @@ logger = logging.getLogger(__name__)
 MAX_QUERY_LENGTH = 200
 PREVIEW_SIZE = 5  # results of each kind on the page of every kind
 PER_PAGE = 20  # results on the page of one kind
-CONFIGS = {"fr": "portal_fr", "en": "portal_en"}
+# The text-search configuration of each language of the site: those themes/migrations/
+# 0002_search.py creates (stemming, accents ignored); a language added to LANGUAGES without
+# one of its own is searched with PostgreSQL's "simple" configuration (whole words, no
+# stemming) until a migration gives it one.
+PORTAL_CONFIGS = {"fr": "portal_fr", "en": "portal_en"}
+CONFIGS = {code: PORTAL_CONFIGS.get(code, "simple") for code, _name in settings.LANGUAGES}
 # ts_headline puts these around the words found; the excerpt is escaped, then they become
 # <mark> tags. Private-use characters, which no text of the portal contains.
 START, STOP = "\ue000", "\ue001"

@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core import languages
+
 register = template.Library()
 
 
@@ -51,3 +53,15 @@ def lang_of(obj, field: str) -> str:
         if code != current and getattr(obj, f"{field}_{code}", None):
             return format_html(' lang="{}"', code)
     return ""
+
+
+@register.simple_tag
+def default_language() -> str:
+    """The site's default language (settings.LANGUAGE_CODE): the x-default of alternates."""
+    return settings.LANGUAGE_CODE
+
+
+@register.simple_tag
+def og_locale(code: str) -> str:
+    """The Open Graph locale of a language: `fr_FR`, `en_GB`."""
+    return languages.og_locale(code)

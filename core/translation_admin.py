@@ -1,12 +1,14 @@
-"""Admin helpers that show staff which items lack their French or English text."""
+"""Admin helpers that show staff which items lack the text of one of the site's languages
+(`settings.LANGUAGES`): tabs per language, a column and a filter."""
 
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
 
-LANGUAGE_NAMES = {"fr": _("French"), "en": _("English")}
+from . import languages
 
 
 def translated_fields(model) -> list[str]:
@@ -18,19 +20,24 @@ def _filled(field: str) -> Q:
 
 
 def missing_translation_q(model, language: str) -> Q:
-    """Rows where some text is written in the other language but not in this one."""
-    other = "en" if language == "fr" else "fr"
+    """Rows where some text is written in another language but not in this one."""
+    others = [code for code in languages.codes() if code != language]
     query = Q(pk__in=[])
     for field in translated_fields(model):
-        query |= ~_filled(f"{field}_{language}") & _filled(f"{field}_{other}")
+        written = Q.create([_filled(f"{field}_{other}") for other in others], connector=Q.OR)
+        query |= ~_filled(f"{field}_{language}") & written
     return query
 
 
 def missing_languages(obj) -> list[str]:
+    """The languages in which some text of this item is written elsewhere but not there."""
+    fields = translated_fields(type(obj))
     missing = []
-    for language, other in (("fr", "en"), ("en", "fr")):
-        for field in translated_fields(type(obj)):
-            if getattr(obj, f"{field}_{other}", "") and not getattr(obj, f"{field}_{language}", ""):
+    for language in languages.codes():
+        others = [code for code in languages.codes() if code != language]
+        for field in fields:
+            written = any(getattr(obj, f"{field}_{other}", "") for other in others)
+            if written and not getattr(obj, f"{field}_{language}", ""):
                 missing.append(language)
                 break
     return missing
@@ -42,12 +49,12 @@ class MissingTranslationFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("en", _("English text missing")),
-            ("fr", _("French text missing")),
+            (code, gettext("Text missing: %(language)s") % {"language": languages.name(code)})
+            for code in languages.codes()
         ]
 
     def queryset(self, request, queryset):
-        if self.value() in LANGUAGE_NAMES:
+        if self.value() in languages.codes():
             return queryset.filter(missing_translation_q(queryset.model, self.value()))
         return queryset
 
@@ -58,7 +65,7 @@ class TranslationStatusAdmin(TabbedTranslationAdmin):
     @admin.display(description=_("missing translation"))
     def translation_status(self, obj) -> str:
         missing = missing_languages(obj)
-        return ", ".join(str(LANGUAGE_NAMES[code]) for code in missing) or "—"
+        return ", ".join(languages.name(code) for code in missing) or "—"
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), MissingTranslationFilter]
