@@ -152,3 +152,11 @@ def test_a_language_without_its_own_search_configuration_is_searched_simply(clie
 
     assert response.status_code == 200
     assert "Maritime <mark>security</mark>" in response.text
+
+
+@pytest.mark.parametrize(
+    ("code", "og"),
+    [("fr", "fr_FR"), ("en", "en_GB"), ("es", "es_ES"), ("pt-br", "pt_BR"), ("zh-hans", "zh_Hans")],
+)
+def test_og_locale_has_a_territory_where_one_is_known(code, og):
+    assert languages.og_locale(code) == og
