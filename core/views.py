@@ -11,3 +11,13 @@ def login_locked_out(request, original_response=None, credentials=None):
         {"cooloff_minutes": minutes},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+
+
+class FilteredListMixin:
+    """A filtered list answers 400, with the form's messages, to a bad filter value."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response

@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from core.views import FilteredListMixin
+
 from .filters import EventFilter
 from .models import Cycle, Event, Organisation, Programme
 
@@ -39,16 +41,6 @@ class HomeView(TemplateView):
         )
         context["findings_by_kind"] = {row["findings__kind"]: row["count"] for row in rows}
         return context
-
-
-class FilteredListMixin:
-    """A filtered list answers 400, with the form's messages, to a bad filter value."""
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            response.status_code = 400
-        return response
 
 
 class EventListView(PublicEventMixin, FilteredListMixin, FilterView):

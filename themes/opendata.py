@@ -13,19 +13,17 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.models import EventOrganiser
-from events.opendata import (
+from core.exports import (
     FEED_SIZE,
     CsvExportView,
     JsonExportView,
     citation,
-    dates,
     licence,
-    organisers,
     paragraphs,
     quoted,
-    where,
 )
+from events.models import EventOrganiser
+from events.opendata import dates, organisers, where
 
 from .models import Finding, Theme
 

@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from core.views import FilteredListMixin
 from events.models import Event
-from events.views import FilteredListMixin
 
 from .chart import KIND_PLURALS, build_chart
 from .filters import FindingFilter
