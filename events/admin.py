@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.contrib import admin
 from django.db import models
 from django.http import HttpResponseRedirect
@@ -106,18 +105,6 @@ class SessionInline(TranslationStackedInline):
     show_change_link = True
 
 
-class FindingInline(TranslationStackedInline):
-    """The meeting's findings, edited with it; the model lives in the themes app."""
-
-    # Looked up by app label (admin modules load once every app is ready):
-    # events does not import themes.
-    model = apps.get_model("themes", "Finding")
-    extra = 0
-    fields = ["kind", "sector", "title", "text", "themes", "chatham_house", "featured", "order"]
-    autocomplete_fields = ["themes"]
-    show_change_link = True
-
-
 @admin.register(Event)
 class EventAdmin(ParticipantExportMixin, TranslationStatusAdmin):
     export_parameter = "event"
@@ -132,21 +119,22 @@ class EventAdmin(ParticipantExportMixin, TranslationStatusAdmin):
         "is_example",
         "translation_status",
     ]
-    list_filter = ["status", "registration_mode", "format", "cycle", "is_example", "themes"]
+    list_filter = ["status", "registration_mode", "format", "cycle", "is_example"]
     actions = ["export_participants"]
     list_select_related = ["cycle"]
     search_fields = localized("title", "city", "summary")
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["programmes", "themes"]
-    inlines = [EventOrganiserInline, SessionInline, FindingInline]
+    autocomplete_fields = ["programmes"]
+    # themes/admin.py adds the themes and the findings (EventAdmin there).
+    inlines = [EventOrganiserInline, SessionInline]
     fieldsets = [
         (None, {"fields": ["cycle", "title", "slug", "status", "is_example"]}),
         (
             _("When and where"),
             {"fields": ["timezone", "start", "end", "format", "venue", "city", "country"]},
         ),
-        (_("Content"), {"fields": ["summary", "description", "programmes", "themes"]}),
+        (_("Content"), {"fields": ["summary", "description", "programmes"]}),
         (
             _("Participation"),
             {

@@ -1,5 +1,4 @@
 import django_filters
-from django.apps import apps
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -10,8 +9,9 @@ from .models import Event, Organisation
 
 
 def theme_queryset(request):
-    # events does not import themes: the model is looked up by its app label.
-    return apps.get_model("themes", "Theme").objects.all()
+    # The themes app owns the relation (Theme.events, reverse name "themes"): the themes are
+    # what the relation leads to, as in any `themes__…` lookup, with no import of that app.
+    return Event._meta.get_field("themes").related_model.objects.all()
 
 
 def year_choices():

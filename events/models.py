@@ -216,9 +216,6 @@ class Event(models.Model):
     programmes = models.ManyToManyField(
         Programme, blank=True, related_name="events", verbose_name=_("strategic projects")
     )
-    themes = models.ManyToManyField(
-        "themes.Theme", blank=True, related_name="events", verbose_name=_("themes")
-    )
     organisations = models.ManyToManyField(
         Organisation,
         through="EventOrganiser",

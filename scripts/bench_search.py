@@ -37,9 +37,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from events.demo import CYCLE_RECORDS, data_read  # noqa: E402
 from events.models import Cycle, Event  # noqa: E402
 from themes import search  # noqa: E402
+from themes.demo import CYCLE_RECORDS, data_read  # noqa: E402
 from themes.models import Finding  # noqa: E402
 
 GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")

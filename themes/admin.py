@@ -1,7 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 
 from core.languages import localized
 from core.translation_admin import TranslationStatusAdmin
+from events import admin as events_admin
+from events.forms import EventAdminForm
+from events.models import Event
 
 from .models import Finding, Theme
 
@@ -12,6 +19,8 @@ class ThemeAdmin(TranslationStatusAdmin):
     list_editable = ["order"]
     search_fields = localized("name")
     prepopulated_fields = {"slug": ["name"]}
+    # A meeting's themes are chosen on the meeting's page (EventAdmin below).
+    exclude = ["events"]
 
 
 @admin.register(Finding)
@@ -30,3 +39,57 @@ class FindingAdmin(TranslationStatusAdmin):
     search_fields = localized("title", "text")
     autocomplete_fields = ["event", "session", "themes", "speaker", "organisation"]
     date_hierarchy = "event__start"
+
+
+# The meeting's page, as the events app registers it, plus what this app adds to a meeting:
+# its themes (the relation is Theme.events, so the form carries the field) and its findings.
+
+
+class EventThemesForm(EventAdminForm):
+    themes = forms.ModelMultipleChoiceField(
+        Theme.objects.all(),
+        required=False,
+        label=_("themes"),
+        widget=FilteredSelectMultiple(_("themes"), is_stacked=False),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("themes", list(self.instance.themes.all()))
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        self.instance.themes.set(self.cleaned_data["themes"])
+
+
+class FindingInline(TranslationStackedInline):
+    """The meeting's findings, edited with it."""
+
+    model = Finding
+    extra = 0
+    fields = ["kind", "sector", "title", "text", "themes", "chatham_house", "featured", "order"]
+    autocomplete_fields = ["themes"]
+    show_change_link = True
+
+
+def with_themes(fieldsets):
+    """The meeting's fieldsets with its themes after its strategic projects."""
+    result = []
+    for name, options in fieldsets:
+        fields = list(options["fields"])
+        if "programmes" in fields:
+            fields.insert(fields.index("programmes") + 1, "themes")
+        result.append((name, {**options, "fields": fields}))
+    return result
+
+
+admin.site.unregister(Event)
+
+
+@admin.register(Event)
+class EventAdmin(events_admin.EventAdmin):
+    form = EventThemesForm
+    list_filter = [*events_admin.EventAdmin.list_filter, "themes"]
+    fieldsets = with_themes(events_admin.EventAdmin.fieldsets)
+    inlines = [*events_admin.EventAdmin.inlines, FindingInline]

@@ -31,7 +31,7 @@ class ThemeQuerySet(models.QuerySet):
         public = Q(findings__event__status__in=PUBLIC_STATUSES)
         # Meetings are counted in a subquery: a second join would multiply the findings' rows.
         meetings = (
-            Event.themes.through.objects.filter(
+            Theme.events.through.objects.filter(
                 theme=OuterRef("pk"), event__status__in=PUBLIC_STATUSES
             )
             .order_by()
@@ -64,6 +64,15 @@ class Theme(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Owned here so that events never names themes: `event.themes` is the reverse accessor.
+    # The table keeps the name it had when the meeting held the relation.
+    events = models.ManyToManyField(
+        Event,
+        blank=True,
+        related_name="themes",
+        verbose_name=_("meetings"),
+        db_table="events_event_themes",
+    )
 
     objects = ThemeQuerySet.as_manager()
 

@@ -23,12 +23,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
-from events.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG, OIF
 from events.models import Session
 from participants import tokens
 from participants.models import Registration
 from tests.e2e.test_registration_browser import click_to_next_page, wait
 from tests.factories import ParticipantFactory, RegistrationFactory
+from themes.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG, OIF
 from themes.models import Finding
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"

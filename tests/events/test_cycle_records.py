@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.utils import translation
 from modeltranslation.translator import translator
 
-from events.demo import CYCLE_RECORDS, EXAMPLE, Loader, data_read, typeset_fr
-from events.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG
 from events.models import Cycle, Event, Organisation, Programme, Session, Speaker
 from tests.test_settings import start_web  # noqa: F401 - the image's start script, run
+from themes.demo import CYCLE_RECORDS, EXAMPLE, Loader, data_read, typeset_fr
+from themes.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG
 from themes.models import Finding, Theme
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import translation
 
-from events.demo import CYCLE_RECORDS, data_read
-from events.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG, Command
 from events.models import Event, Session, Speaker
 from tests.factories import FindingFactory, SessionFactory, SpeakerFactory
+from themes.demo import CYCLE_RECORDS, data_read
+from themes.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG, Command
 from themes.models import Finding
 
 pytestmark = pytest.mark.django_db

@@ -1,13 +1,13 @@
 """Load the cycle's own records: its first meeting, 15 April 2025 in Geneva, with its findings.
 
-Everything said about it comes from its published report (`events/demo/cycle_records.json`):
+Everything said about it comes from its published report (`themes/demo/cycle_records.json`):
 no hours, sessions or speakers are given there, so none are stored. A production site loads
 this without the fictional example of `load_demo`.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from events.demo import CYCLE_RECORDS, LoadCommand
+from themes.demo import CYCLE_RECORDS, LoadCommand
 
 
 class Command(LoadCommand):

@@ -1,14 +1,14 @@
 """Load the demonstration data: the cycle's own records (see `load_cycle_records`) and a
 fictional example meeting, dated from today, to try registration with.
 
-The content is in `events/demo/*.json`; `events.demo` reads it. Running the command again
+The content is in `themes/demo/*.json`; `themes.demo` reads it. Running the command again
 creates only what is missing and leaves staff's edits alone; `--reset` restores the shipped
 content.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from events.demo import CYCLE_RECORDS, EXAMPLE, LoadCommand
+from themes.demo import CYCLE_RECORDS, EXAMPLE, LoadCommand
 
 # The slugs the browser tests open the demo's pages by (they are in the data files).
 MEETING_SLUG = "ia-paix-securite-internationale-2025"

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.db.models import Model
@@ -33,6 +32,7 @@ from events.models import (
     SessionSpeaker,
     Speaker,
 )
+from themes.models import Finding, Theme
 
 CYCLE_RECORDS, EXAMPLE = "cycle_records", "example"
 NBSP = "\u00a0"
@@ -78,7 +78,7 @@ class Loader:
         self.reset, self.now = reset, now
         self.created: Counter[type[Model]] = Counter()
         self.existing: Counter[type[Model]] = Counter()
-        self.themes: dict[str, Model] = {}
+        self.themes: dict[str, Theme] = {}
         self.projects: dict[str, Programme] = {}
         self.organisations: dict[str, Organisation] = {}
 
@@ -113,11 +113,9 @@ class Loader:
                 self.meeting_load(meeting)
 
     def references_load(self, data: dict[str, Any]) -> None:
-        # `events` names the themes app by label only: imports flow themes → events.
-        theme_model = apps.get_model("themes", "Theme")
         for order, item in enumerate(data.get("themes", [])):
             content = {"order": order, **translated(item, "name", "description")}
-            self.themes[item["slug"]] = self.row(theme_model, {"slug": item["slug"]}, content)
+            self.themes[item["slug"]] = self.row(Theme, {"slug": item["slug"]}, content)
         if "cycle" in data:
             texts = translated(data["cycle"], "name", "description")
             self.cycle = self.row(Cycle, {"slug": data["cycle"]["slug"]}, texts)
@@ -157,7 +155,6 @@ class Loader:
         slugs = item.get("themes", []) + [slug for f in findings for slug in f["themes"]]
         meeting.themes.set({self.themes[slug] for slug in slugs})
 
-        finding_model = apps.get_model("themes", "Finding")
         next_order: Counter[str] = Counter()
         for finding in findings:
             key = {"event": meeting, "kind": finding["kind"], "order": next_order[finding["kind"]]}
@@ -165,7 +162,7 @@ class Loader:
             content = {"sector": finding["sector"], "featured": finding["featured"]}
             content |= {"chatham_house": False, "session": None, "speaker": None}
             content |= {"organisation": None, **translated(finding, "title", "text")}
-            row = self.row(finding_model, key, content)
+            row = self.row(Finding, key, content)
             row.themes.set([self.themes[slug] for slug in finding["themes"]])
 
         speakers = {
