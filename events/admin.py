@@ -174,8 +174,6 @@ class SessionAdmin(ParticipantExportMixin, TranslationStatusAdmin):
         "local_start",
         "local_end",
         "room",
-        "seats",
-        "waitlisted",
         "registration_open",
         "translation_status",
     ]
@@ -187,9 +185,6 @@ class SessionAdmin(ParticipantExportMixin, TranslationStatusAdmin):
     inlines = [SessionSpeakerInline]
     actions = ["export_participants"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_counts()
-
     @admin.display(description=_("start"), ordering="start")
     def local_start(self, obj) -> str:
         return local_datetime(obj.start, obj.event.tzinfo, with_zone=True)
@@ -197,14 +192,6 @@ class SessionAdmin(ParticipantExportMixin, TranslationStatusAdmin):
     @admin.display(description=_("end"), ordering="end")
     def local_end(self, obj) -> str:
         return local_datetime(obj.end, obj.event.tzinfo)
-
-    @admin.display(description=_("confirmed / capacity"), ordering="confirmed_count")
-    def seats(self, obj) -> str:
-        return f"{obj.confirmed_count} / {'—' if obj.capacity is None else obj.capacity}"
-
-    @admin.display(description=_("waitlisted"), ordering="waitlisted_count")
-    def waitlisted(self, obj) -> int:
-        return obj.waitlisted_count
 
     def view_on_site(self, obj):
         return obj.event.get_absolute_url()

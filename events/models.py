@@ -2,6 +2,7 @@
 
 import functools
 import zoneinfo
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -182,7 +183,7 @@ class EventQuerySet(models.QuerySet):
             "programmes",
             Prefetch(
                 "sessions",
-                queryset=Session.objects.with_counts().prefetch_related(
+                queryset=Session.objects.for_programme().prefetch_related(
                     Prefetch(
                         "session_speakers",
                         queryset=SessionSpeaker.objects.select_related("speaker__affiliation"),
@@ -422,14 +423,19 @@ class Speaker(models.Model):
         return self.name
 
 
+# What the apps above events add to the sessions of a meeting's programme: each is a function
+# from a queryset of sessions to another, registered in its AppConfig.ready() (participants
+# adds the seats taken, read by `Session.places_left`). events names none of those apps.
+PROGRAMME_SESSION_ANNOTATIONS: list[Callable[[models.QuerySet], models.QuerySet]] = []
+
+
 class SessionQuerySet(models.QuerySet):
-    def with_counts(self):
-        """Confirmed and waitlisted registrations, counted in the same query."""
-        # Registrations live in the participants app; they are reached by their reverse name.
-        return self.annotate(
-            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
-            waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
-        )
+    def for_programme(self):
+        """Sessions with what the apps above events add to a programme."""
+        queryset = self
+        for annotate in PROGRAMME_SESSION_ANNOTATIONS:
+            queryset = annotate(queryset)
+        return queryset
 
 
 class Session(models.Model):
@@ -526,7 +532,7 @@ class Session(models.Model):
 
     @property
     def places_left(self) -> int | None:
-        """Places not yet confirmed (None: no limit); needs `with_counts()`."""
+        """Places not yet confirmed (None: no limit); needs the seats taken (`for_programme()`)."""
         if self.capacity is None:
             return None
         return max(self.capacity - self.confirmed_count, 0)

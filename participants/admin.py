@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from events import admin as events_admin
 from events.models import Session
 
 from . import exports, services
 from .models import Participant, Registration
+from .selectors import sessions_with_counts
 
 
 class RegistrationInline(admin.TabularInline):
@@ -278,3 +280,29 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export participants (CSV)"), permissions=["view"])
     def export_participants(self, request, queryset):
         return exports.participants_csv(registrations=queryset, now=timezone.now())
+
+
+# The sessions' admin list, as the events app registers it, with the seats taken and the
+# waiting list of each session.
+admin.site.unregister(Session)
+
+
+@admin.register(Session)
+class SessionAdmin(events_admin.SessionAdmin):
+    list_display = [
+        *events_admin.SessionAdmin.list_display[:5],
+        "seats",
+        "waitlisted",
+        *events_admin.SessionAdmin.list_display[5:],
+    ]
+
+    def get_queryset(self, request):
+        return sessions_with_counts(super().get_queryset(request))
+
+    @admin.display(description=_("confirmed / capacity"), ordering="confirmed_count")
+    def seats(self, obj) -> str:
+        return f"{obj.confirmed_count} / {'—' if obj.capacity is None else obj.capacity}"
+
+    @admin.display(description=_("waitlisted"), ordering="waitlisted_count")
+    def waitlisted(self, obj) -> int:
+        return obj.waitlisted_count

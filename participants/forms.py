@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core import languages
-from events.models import Session
 
 from .models import Participant
+from .selectors import sessions_with_counts
 from .services import ParticipantDetails
 
 
@@ -73,7 +73,7 @@ class RegistrationForm(forms.Form):
         self.event = event
         self.open_sessions = [s for s in event.sorted_sessions() if s.takes_registrations]
         self.fields["sessions"].queryset = (
-            Session.objects.with_counts()
+            sessions_with_counts()
             .select_related("event")
             .filter(pk__in=[s.pk for s in self.open_sessions])
         )

@@ -1,6 +1,8 @@
 """Reads of the registration pages that take more than one queryset method."""
 
-from events.models import Event
+from django.db.models import Count, Q, QuerySet
+
+from events.models import Event, Session
 
 from .models import Participant, Registration
 
@@ -23,3 +25,16 @@ def registrations_to_manage(*, participant: Participant, event: Event) -> list[R
         if current is None or (registration.is_active and not current.is_active):
             shown[registration.session_id] = registration
     return list(shown.values())
+
+
+def sessions_with_counts(sessions: QuerySet[Session] | None = None) -> QuerySet[Session]:
+    """Sessions with their confirmed and waitlisted registrations, counted in the same query:
+    `confirmed_count` (the seats taken) and `waitlisted_count`."""
+    sessions = Session.objects.all() if sessions is None else sessions
+    statuses = Registration.Status
+    return sessions.annotate(
+        confirmed_count=Count("registrations", filter=Q(registrations__status=statuses.CONFIRMED)),
+        waitlisted_count=Count(
+            "registrations", filter=Q(registrations__status=statuses.WAITLISTED)
+        ),
+    )

@@ -16,6 +16,7 @@ from events.models import Session
 from participants import tokens
 from participants.models import Participant, Registration
 from participants.retention import change_message_anonymise
+from participants.selectors import sessions_with_counts
 from participants.services import (
     ParticipantDetails,
     participants_anonymise,
@@ -125,7 +126,7 @@ def category_counts() -> dict[str, int]:
 
 
 def session_counts(event) -> list[tuple[int, int]]:
-    sessions = Session.objects.filter(event=event).with_counts().order_by("pk")
+    sessions = sessions_with_counts(Session.objects.filter(event=event)).order_by("pk")
     return [(s.confirmed_count, s.waitlisted_count) for s in sessions]
 
 
