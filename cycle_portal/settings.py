@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "events",
     "themes",
     "participants",
+    "search",
 ]
 
 MIDDLEWARE = [

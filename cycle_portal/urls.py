@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("", include("themes.urls")),
     path("", include("participants.urls")),
+    path("", include("search.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,4 +1,4 @@
-"""Time the search (themes/search.py) on a PostgreSQL database of many findings.
+"""Time the search (search/views.py) on a PostgreSQL database of many findings.
 
 Usage, on a database of its own (never the portal's: this one gets thousands of fictional rows):
 
@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from events.models import Cycle, Event  # noqa: E402
-from themes import search  # noqa: E402
+from search import views as search  # noqa: E402
 from themes.demo import CYCLE_RECORDS, data_read  # noqa: E402
 from themes.models import Finding  # noqa: E402
 

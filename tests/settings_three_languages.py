@@ -11,4 +11,4 @@ from cycle_portal.settings_test import LANGUAGES
 LANGUAGES = [*LANGUAGES, ("es", "Español")]
 
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
-MIGRATION_MODULES = dict.fromkeys(["core", "events", "themes", "participants"])
+MIGRATION_MODULES = dict.fromkeys(["core", "events", "themes", "participants", "search"])

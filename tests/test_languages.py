@@ -17,8 +17,8 @@ from core.translation_admin import missing_languages
 from events.admin import EventAdmin
 from events.models import Event
 from participants.forms import RegistrationForm
+from search import views as search
 from tests.factories import EventFactory, FindingFactory
-from themes import search
 
 pytestmark = pytest.mark.django_db
 

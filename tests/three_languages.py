@@ -22,6 +22,7 @@ from django.utils import timezone, translation  # noqa: E402
 from events.models import Event  # noqa: E402
 from participants import emails  # noqa: E402
 from participants.models import Registration  # noqa: E402
+from search import views as portal_search  # noqa: E402
 from tests.factories import (  # noqa: E402
     EventFactory,
     FindingFactory,
@@ -29,7 +30,6 @@ from tests.factories import (  # noqa: E402
     SessionFactory,
     StaffFactory,
 )
-from themes import search as portal_search  # noqa: E402
 
 
 def page(client, name, **kwargs) -> tuple[int, str]:
@@ -66,7 +66,7 @@ def main() -> dict:
     fallback = page(client, "events:detail", slug=untranslated.slug)
     register = page(client, "participants:register", slug=event.slug)
     with translation.override("es"):
-        search = client.get(reverse("themes:search"), {"q": "seguridad"}).content.decode()
+        search = client.get(reverse("search:search"), {"q": "seguridad"}).content.decode()
     sitemap = client.get("/sitemap.xml").content.decode()
 
     client.force_login(StaffFactory())

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import opendata, search, views
+from . import opendata, views
 
 app_name = "themes"
 
@@ -13,5 +13,4 @@ urlpatterns = [
     path(_("findings/export.csv"), opendata.FindingCsvView.as_view(), name="export_csv"),
     path(_("findings/export.json"), opendata.FindingJsonView.as_view(), name="export_json"),
     path(_("findings/<int:pk>/"), views.FindingDetailView.as_view(), name="finding"),
-    path(_("search/"), search.SearchView.as_view(), name="search"),
 ]

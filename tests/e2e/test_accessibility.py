@@ -91,7 +91,7 @@ def manage_path() -> str:
 
 def search_path() -> str:
     query = {"q": SEARCH_WORD[translation.get_language()]}
-    return f"{reverse('themes:search')}?{urlencode(query)}"
+    return f"{reverse('search:search')}?{urlencode(query)}"
 
 
 PAGES = [

@@ -35,7 +35,7 @@ VNU_TIMEOUT = 300
 
 
 def search(**query) -> str:
-    return f"{reverse('themes:search')}?{urlencode(query)}"
+    return f"{reverse('search:search')}?{urlencode(query)}"
 
 
 # States of the pages that the accessibility suite does not open.

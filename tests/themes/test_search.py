@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from events.models import Event
+from search import views as search
 from tests.factories import (
     EventFactory,
     EventOrganiserFactory,
@@ -9,7 +10,6 @@ from tests.factories import (
     OrganisationFactory,
     ThemeFactory,
 )
-from themes import search
 from themes.models import Finding
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.db import connection
 
+from search import views as search
 from tests.factories import FindingFactory
-from themes import search
 
 pytestmark = pytest.mark.django_db
 

@@ -1,79 +1,12 @@
-"""Full-text search on PostgreSQL (themes/search.py); nothing happens on other databases.
+"""Full-text search: now made by the search app (search/migrations/0001_initial.py).
 
-- the `unaccent` extension (a "trusted" extension since PostgreSQL 13: the owner of the
-  database may create it without being a superuser);
-- the text search configurations `portal_fr` and `portal_en`: French and English stemming
-  with accents removed first, so that `securite` finds « sécurité »;
-- GIN indexes for meetings and findings, in each language: on the vector of the searched
-  fields; on the same vector for the rows whose title is missing in the other language (they
-  are searched through this one there: a partial index, so that PostgreSQL need not recompute
-  any vector to tell them apart); on the vector of the title, where a match ranks first.
-
-PostgreSQL uses an expression index only for a query whose expression is the same: each
-vector below is written exactly as Django compiles the `SearchVector` of themes/search.py
-(tests/themes/test_search.py checks that the query plans use these indexes).
+This migration made the `unaccent` extension, the `portal_fr` and `portal_en` text search
+configurations and the GIN indexes of meetings and findings. The search app owns them now; on
+a database where this ran, its migration finds them there and leaves them as they are. Kept
+empty so that the history of existing databases stays the same.
 """
 
 from django.db import migrations
-
-LANGUAGES = {"fr": "french", "en": "english"}
-
-# table: the searched fields of `KINDS` in themes/search.py; the first one is the title.
-INDEXED = {
-    "events_event": ["title", "summary", "city"],
-    "themes_finding": ["title", "text"],
-}
-
-
-def vector(fields, language):
-    """The SQL of `SearchVector(*fields, config=...)`, column by column."""
-    text = " || ' ' || ".join(f"COALESCE(\"{field}_{language}\", '')" for field in fields)
-    return f"to_tsvector('portal_{language}'::regconfig, {text})"
-
-
-def indexes():
-    """(name, table, vector, condition) of every index."""
-    for table, fields in INDEXED.items():
-        title = fields[0]
-        for language in LANGUAGES:
-            other = next(code for code in LANGUAGES if code != language)
-            untranslated = f'("{title}_{other}" IS NULL OR "{title}_{other}" = \'\')'
-            yield f"{table}_search_{language}", table, vector(fields, language), ""
-            yield (
-                f"{table}_search_{language}_for_{other}",
-                table,
-                vector(fields, language),
-                f" WHERE {untranslated}",
-            )
-            yield f"{table}_title_{language}", table, vector(fields[:1], language), ""
-
-
-def create_search(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
-    for language, dictionary in LANGUAGES.items():
-        schema_editor.execute(
-            f"CREATE TEXT SEARCH CONFIGURATION portal_{language} (COPY = pg_catalog.{dictionary})"
-        )
-        schema_editor.execute(
-            f"ALTER TEXT SEARCH CONFIGURATION portal_{language} "
-            f"ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {dictionary}_stem"
-        )
-    for name, table, expression, condition in indexes():
-        schema_editor.execute(
-            f'CREATE INDEX "{name}" ON "{table}" USING gin (({expression})){condition}'
-        )
-
-
-def drop_search(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _table, _expression, _condition in indexes():
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
-    for language in LANGUAGES:
-        schema_editor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS portal_{language}")
-    # The extension stays: it may have been there before, and other code may use it.
 
 
 class Migration(migrations.Migration):
@@ -82,6 +15,4 @@ class Migration(migrations.Migration):
         ("themes", "0001_initial"),
     ]
 
-    operations = [
-        migrations.RunPython(create_search, drop_search),
-    ]
+    operations = []

@@ -1,7 +1,7 @@
 """Search over meetings, findings, themes and organisations, in the page's language.
 
 On PostgreSQL: full-text search with the `portal_fr` and `portal_en` configurations made by
-`themes/migrations/0002_search.py` (words stemmed, accents ignored: `securite` finds
+`search/migrations/0001_initial.py` (words stemmed, accents ignored: `securite` finds
 « sécurité »), a match in the title before a match in the text, with highlighted excerpts. On
 SQLite, the quick start: every word must appear in the texts, compared case-insensitively.
 
@@ -40,8 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from events.models import Event, EventOrganiser, Organisation
-
-from .models import Finding, Theme
+from themes.models import Finding, Theme
 
 logger = logging.getLogger(__name__)
 
@@ -417,7 +416,7 @@ class SearchForm(forms.Form):
 
 
 class SearchView(TemplateView):
-    template_name = "themes/search.html"
+    template_name = "search/search.html"
 
     def get(self, request, *args, **kwargs):
         form = SearchForm(request.GET, auto_id="search-%s")
