@@ -1,0 +1,79 @@
+"""A database made before the apps were layered keeps its data when it is migrated: the
+meetings' themes (a relation the themes app now owns, on the same table), the findings, and
+the search indexes that the search app now owns."""
+
+import datetime as dt
+from importlib import import_module
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from events.models import Event
+from themes.models import Theme
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The last migrations a database had before themes owned the relation and search had an app.
+BEFORE = [("events", "0003_timezone_choices"), ("themes", "0002_search")]
+
+SEARCH = import_module("search.migrations.0001_initial")
+
+
+def migrate_to(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def searched_objects() -> tuple[int, int]:
+    """The search indexes of meetings and findings, and the portal's text search configs."""
+    with connection.cursor() as cursor:
+        names = [name for name, _table, _expression, _condition in SEARCH.indexes()]
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = ANY(%s)", [names])
+        [indexes] = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM pg_ts_config WHERE cfgname LIKE 'portal_%%'")
+        [configs] = cursor.fetchone()
+    return indexes, configs
+
+
+def existing_database_search_made():
+    """What themes/migrations/0002_search.py made on a database before search had its app."""
+    with connection.schema_editor() as editor:
+        SEARCH.create_search(None, editor)
+
+
+def test_meetings_keep_their_themes_and_findings_through_the_layering_migrations():
+    old = migrate_to(BEFORE)
+    if connection.vendor == "postgresql":
+        existing_database_search_made()
+    cycle = old.get_model("events", "Cycle").objects.create(slug="cycle", name_fr="Cycle")
+    start = dt.datetime(2025, 4, 15, 9, tzinfo=dt.UTC)
+    meeting = old.get_model("events", "Event").objects.create(
+        cycle=cycle, slug="ia-paix", title_fr="IA et paix", start=start, end=start
+    )
+    themes = old.get_model("themes", "Theme")
+    ai, disarmament = (
+        themes.objects.create(slug="ia", name_fr="IA"),
+        themes.objects.create(slug="desarmement", name_fr="Désarmement"),
+    )
+    themes.objects.create(slug="sans-rencontre", name_fr="Sans rencontre")
+    meeting.themes.set([ai, disarmament])
+    old.get_model("themes", "Finding").objects.create(
+        event=meeting, kind="risk", sector="both", title_fr="Un risque", text_fr="Texte"
+    ).themes.set([ai])
+
+    migrate_to(latest())
+
+    event = Event.objects.get(slug="ia-paix")
+    assert {theme.slug for theme in event.themes.all()} == {"ia", "desarmement"}
+    assert [e.slug for e in Theme.objects.get(slug="ia").events.all()] == ["ia-paix"]
+    assert not Theme.objects.get(slug="sans-rencontre").events.exists()
+    [finding] = event.findings.all()
+    assert (finding.title_fr, [t.slug for t in finding.themes.all()]) == ("Un risque", ["ia"])
+    if connection.vendor == "postgresql":
+        assert searched_objects() == (12, 2)
