@@ -1,9 +1,6 @@
 from django.contrib import admin
 from django.db import models
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
@@ -30,25 +27,6 @@ def local_datetime(value, tz, *, with_zone: bool = False) -> str:
     """A date and time as the venue reads it, optionally followed by the zone's name."""
     text = date_format(value.astimezone(tz), "DATETIME_FORMAT")
     return f"{text} ({tz.key})" if with_zone else text
-
-
-class ParticipantExportMixin:
-    """The action exporting the participants of the selected meetings or sessions.
-
-    The export lives in the participants app; events reaches it by URL name and permission
-    name only, so that it never imports participants.
-    """
-
-    export_parameter = ""  # "event" or "session": what the export filters on
-
-    def has_export_participants_permission(self, request) -> bool:
-        return request.user.has_perm("participants.view_registration")
-
-    @admin.action(description=_("Export participants (CSV)"), permissions=["export_participants"])
-    def export_participants(self, request, queryset):
-        ids = list(queryset.order_by().values_list("pk", flat=True))
-        url = reverse(f"{self.admin_site.name}:participants_registration_export")
-        return HttpResponseRedirect(f"{url}?{urlencode({self.export_parameter: ids}, doseq=True)}")
 
 
 @admin.register(Cycle)
@@ -106,8 +84,7 @@ class SessionInline(TranslationStackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(ParticipantExportMixin, TranslationStatusAdmin):
-    export_parameter = "event"
+class EventAdmin(TranslationStatusAdmin):
     form = EventAdminForm
     formfield_overrides = LOCAL_TIMES
     list_display = [
@@ -120,7 +97,6 @@ class EventAdmin(ParticipantExportMixin, TranslationStatusAdmin):
         "translation_status",
     ]
     list_filter = ["status", "registration_mode", "format", "cycle", "is_example"]
-    actions = ["export_participants"]
     list_select_related = ["cycle"]
     search_fields = localized("title", "city", "summary")
     date_hierarchy = "start"
@@ -164,8 +140,7 @@ class SessionSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ParticipantExportMixin, TranslationStatusAdmin):
-    export_parameter = "session"
+class SessionAdmin(TranslationStatusAdmin):
     form = SessionAdminForm
     formfield_overrides = LOCAL_TIMES
     list_display = [
@@ -183,7 +158,6 @@ class SessionAdmin(ParticipantExportMixin, TranslationStatusAdmin):
     date_hierarchy = "start"
     autocomplete_fields = ["event"]
     inlines = [SessionSpeakerInline]
-    actions = ["export_participants"]
 
     @admin.display(description=_("start"), ordering="start")
     def local_start(self, obj) -> str:

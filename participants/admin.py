@@ -4,13 +4,15 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.urls import path
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from events import admin as events_admin
-from events.models import Session
+from core.admin import registered_admin
+from events.models import Event, Session
 
 from . import exports, services
 from .models import Participant, Registration
@@ -282,18 +284,43 @@ class RegistrationAdmin(admin.ModelAdmin):
         return exports.participants_csv(registrations=queryset, now=timezone.now())
 
 
-# The sessions' admin list, as the events app registers it, with the seats taken and the
-# waiting list of each session.
-admin.site.unregister(Session)
+# What this app adds to the meetings' and sessions' admin pages, as the apps below registered
+# them: the export of their participants, and each session's seats taken and waiting list.
+
+
+class ParticipantExportMixin:
+    """The action exporting the participants of the selected meetings or sessions."""
+
+    export_parameter = ""  # "event" or "session": what the export filters on
+
+    def has_export_participants_permission(self, request) -> bool:
+        return request.user.has_perm("participants.view_registration")
+
+    @admin.action(description=_("Export participants (CSV)"), permissions=["export_participants"])
+    def export_participants(self, request, queryset):
+        ids = list(queryset.order_by().values_list("pk", flat=True))
+        url = reverse(f"{self.admin_site.name}:participants_registration_export")
+        return HttpResponseRedirect(f"{url}?{urlencode({self.export_parameter: ids}, doseq=True)}")
+
+
+@admin.register(Event)
+class EventAdmin(ParticipantExportMixin, registered_admin(Event)):
+    export_parameter = "event"
+    actions = ["export_participants"]
+
+
+RegisteredSessionAdmin = registered_admin(Session)
 
 
 @admin.register(Session)
-class SessionAdmin(events_admin.SessionAdmin):
+class SessionAdmin(ParticipantExportMixin, RegisteredSessionAdmin):
+    export_parameter = "session"
+    actions = ["export_participants"]
     list_display = [
-        *events_admin.SessionAdmin.list_display[:5],
+        *RegisteredSessionAdmin.list_display[:5],
         "seats",
         "waitlisted",
-        *events_admin.SessionAdmin.list_display[5:],
+        *RegisteredSessionAdmin.list_display[5:],
     ]
 
     def get_queryset(self, request):

@@ -4,9 +4,9 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
+from core.admin import registered_admin
 from core.languages import localized
 from core.translation_admin import TranslationStatusAdmin
-from events import admin as events_admin
 from events.forms import EventAdminForm
 from events.models import Event
 
@@ -41,7 +41,7 @@ class FindingAdmin(TranslationStatusAdmin):
     date_hierarchy = "event__start"
 
 
-# The meeting's page, as the events app registers it, plus what this app adds to a meeting:
+# The meeting's page, as the apps below registered it, plus what this app adds to a meeting:
 # its themes (the relation is Theme.events, so the form carries the field) and its findings.
 
 
@@ -84,12 +84,12 @@ def with_themes(fieldsets):
     return result
 
 
-admin.site.unregister(Event)
+RegisteredEventAdmin = registered_admin(Event)
 
 
 @admin.register(Event)
-class EventAdmin(events_admin.EventAdmin):
+class EventAdmin(RegisteredEventAdmin):
     form = EventThemesForm
-    list_filter = [*events_admin.EventAdmin.list_filter, "themes"]
-    fieldsets = with_themes(events_admin.EventAdmin.fieldsets)
-    inlines = [*events_admin.EventAdmin.inlines, FindingInline]
+    list_filter = [*RegisteredEventAdmin.list_filter, "themes"]
+    fieldsets = with_themes(RegisteredEventAdmin.fieldsets)
+    inlines = [*RegisteredEventAdmin.inlines, FindingInline]
