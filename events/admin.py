@@ -102,7 +102,8 @@ class EventAdmin(TranslationStatusAdmin):
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["programmes"]
-    # themes/admin.py adds the themes and the findings (EventAdmin there).
+    # The apps above extend this page (core.admin.registered_admin): themes adds the themes
+    # and findings, participants the export of the participants.
     inlines = [EventOrganiserInline, SessionInline]
     fieldsets = [
         (None, {"fields": ["cycle", "title", "slug", "status", "is_example"]}),
