@@ -1,4 +1,4 @@
-"""What every export shares: the licence, feed size, citation pieces, and the CSV and JSON
+"""What every export shares: the licence, feed size, quoting, and the CSV and JSON
 export views that meetings and findings build on."""
 
 from django.conf import settings
@@ -32,11 +32,6 @@ def paragraphs(*texts: str) -> str:
 
 def quoted(text: str) -> str:
     return _("“%(text)s”") % {"text": text}
-
-
-def citation(*parts: str, url: str) -> str:
-    """Parts joined by commas, then the address: how a meeting or a finding is cited."""
-    return f"{', '.join(part for part in parts if part)}. {url}"
 
 
 class ExportView(View):

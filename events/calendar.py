@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
 
+from core.places import place
+
 # How often a subscribed calendar should fetch the feed again.
 REFRESH_INTERVAL = dt.timedelta(hours=12)
 # A meeting recorded up to this local time (or later) ends with its day.
@@ -35,7 +37,7 @@ def uid(kind: str, pk: int) -> str:
 
 
 def _location(event) -> str:
-    return ", ".join(part for part in [event.venue, event.city, event.country.name] if part)
+    return place(event.venue, event.city, event.country.name)
 
 
 def _language_of(obj, field: str) -> str:

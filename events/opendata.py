@@ -11,21 +11,23 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.citations import citation
+from core.dates import date_range
 from core.exports import (
     FEED_SIZE,
     CsvExportView,
     JsonExportView,
-    citation,
     licence,
     paragraphs,
     quoted,
 )
+from core.places import place
 
 from . import calendar
 from .models import Event, Session
@@ -39,11 +41,8 @@ def organisers(event) -> list[str]:
 
 
 def dates(event) -> str:
-    """The meeting's day, or its first and last days, in the active language."""
-    first = date_format(event.local_start.date())
-    if not event.is_multi_day:
-        return first
-    return f"{first} – {date_format(event.local_end.date())}"
+    """The meeting's day, or its first and last days, in the active language (core.dates)."""
+    return date_range(event.local_start, event.local_end)
 
 
 def when(event) -> str:
@@ -55,15 +54,24 @@ def when(event) -> str:
 
 
 def where(event) -> str:
-    country = event.country.name if event.country else ""
-    return ", ".join(part for part in [event.venue, event.city, country] if part)
+    """Venue, city (country), in the active language (core.places)."""
+    return place(event.venue, event.city, event.country.name)
 
 
 def event_citation(event, *, url: str, language: str | None = None) -> str:
-    """« Title », organisers, city, date. URL — in `language` (the active one by default)."""
+    """« Title », organisers, city, date. URL — in `language` (the active one by default).
+
+    The one format of core.citations; organisers need `with_listing()`.
+    """
     with translation.override(language or translation.get_language()):
         return citation(
-            quoted(event.title), "; ".join(organisers(event)), event.city, dates(event), url=url
+            quoted(event.title),
+            organisers=organisers(event),
+            city=event.city,
+            start=event.local_start,
+            end=event.local_end,
+            url=url,
+            is_example=event.is_example,
         )
 
 

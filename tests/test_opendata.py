@@ -19,8 +19,8 @@ from tests.factories import (
     ThemeFactory,
     geneva,
 )
+from themes.citations import finding_citation
 from themes.models import Finding
-from themes.opendata import finding_citation
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +230,7 @@ def test_meetings_csv_has_one_record_per_public_meeting_with_citation_and_licenc
     }
     assert "L’IA et la paix" in record["citation"]
     assert record["citation"].endswith(
-        ", OIF; UNIDIR, Genève, 15 avril 2025. http://testserver/fr/rencontres/ia/"
+        ", OIF, UNIDIR, Genève, 15 avril 2025. http://testserver/fr/rencontres/ia/"
     )
 
 
@@ -249,7 +249,7 @@ def test_meetings_json_follows_the_language_and_says_which_are_cancelled(client)
     assert [r["title"] for r in data["results"]] == ["AI and peace", "Called off"]
     ai, cancelled = data["results"]
     assert ai["citation"] == (
-        "“AI and peace”, OIF; UNIDIR, Geneva, 15 April 2025. http://testserver/en/meetings/ia/"
+        "“AI and peace”, OIF, UNIDIR, Geneva, 15 April 2025. http://testserver/en/meetings/ia/"
     )
     assert ai["organisers"] == ["OIF", "UNIDIR"]
     assert ai["reported_participants"] == 80
@@ -306,7 +306,7 @@ def test_findings_csv_has_one_record_per_public_finding(client):
         "session_title": "Round table",
         "is_example": "false",
         "citation": (
-            "“Proliferation”, finding of the meeting “AI and peace”, OIF; UNIDIR, Geneva, "
+            "“Proliferation”, finding of the meeting “AI and peace”, OIF, UNIDIR, Geneva, "
             f"15 April 2025. {url}"
         ),
         "licence": "CC BY 4.0",
@@ -360,7 +360,7 @@ def test_findings_json_is_in_the_language_of_its_address(client):
     )
     assert record["meeting_url"] == "http://testserver/fr/rencontres/ia/"
     assert record["citation"].endswith(
-        f", OIF; UNIDIR, Genève, 15 avril 2025. http://testserver/fr/constats/{finding.pk}/"
+        f", OIF, UNIDIR, Genève, 15 avril 2025. http://testserver/fr/constats/{finding.pk}/"
     )
 
 
@@ -384,7 +384,7 @@ def test_finding_citation_is_in_the_language_asked_for():
     english = finding_citation(finding, url="https://example.org/f/1/", language="en")
 
     assert english == (
-        "“Proliferation”, finding of the meeting “AI and peace”, OIF; UNIDIR, Geneva, "
+        "“Proliferation”, finding of the meeting “AI and peace”, OIF, UNIDIR, Geneva, "
         "15 April 2025. https://example.org/f/1/"
     )
 

@@ -1,4 +1,4 @@
-"""Findings as open data: an Atom feed, CSV and JSON, and their citation.
+"""Findings as open data: an Atom feed, CSV and JSON (their citation: themes.citations).
 
 Only findings of public meetings appear. Nothing says who made a finding: the speaker and
 organisation attributions are never exported, so the Chatham House rule always holds.
@@ -8,7 +8,6 @@ from django import forms
 from django.contrib.syndication.views import Feed
 from django.db.models import Case, Prefetch, Value, When
 from django.urls import reverse
-from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,14 +16,14 @@ from core.exports import (
     FEED_SIZE,
     CsvExportView,
     JsonExportView,
-    citation,
     licence,
     paragraphs,
     quoted,
 )
 from events.models import EventOrganiser
-from events.opendata import dates, organisers, where
+from events.opendata import dates, where
 
+from .citations import finding_citation
 from .models import Finding, Theme
 
 # Opportunities, risks, recommendations: the order of the meeting page.
@@ -48,23 +47,6 @@ def open_findings():
     )
 
 
-def finding_citation(finding, *, url: str, language: str) -> str:
-    """« Title », finding of the meeting « Meeting », organisers, city, date. URL
-
-    Organisers need the prefetch of `open_findings()` or the meeting's `with_listing()`.
-    """
-    event = finding.event
-    with translation.override(language):
-        return citation(
-            _("“%(title)s”, finding of the meeting “%(meeting)s”")
-            % {"title": finding.title, "meeting": event.title},
-            "; ".join(organisers(event)),
-            event.city,
-            dates(event),
-            url=url,
-        )
-
-
 def finding_record(finding, *, url: str, event_url: str) -> dict:
     """One finding as a flat record of the CSV and JSON exports."""
     event = finding.event
@@ -84,7 +66,7 @@ def finding_record(finding, *, url: str, event_url: str) -> dict:
         "meeting_date": event.local_start.date().isoformat(),
         "session_title": finding.session.title if finding.session else "",
         "is_example": event.is_example,
-        "citation": finding_citation(finding, url=url, language=translation.get_language()),
+        "citation": finding_citation(finding, url=url),
         "licence": licence()["name"],
         "licence_url": licence()["url"],
     }

@@ -1,4 +1,5 @@
-"""Template helpers shared by every page: language links, canonical address, JSON-LD."""
+"""Template helpers shared by every page: language links, canonical address, JSON-LD, and the
+portal's one way of writing dates and places (core.dates, core.places)."""
 
 import json
 
@@ -10,9 +11,22 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from core import languages
+from core import dates, languages, places
 
 register = template.Library()
+
+
+@register.simple_tag
+def date_range(start, end, html: bool = False) -> str:
+    """A meeting's days from its local times: `{% date_range event.local_start event.local_end %}`;
+    `html=True` puts each day in a <time> element."""
+    return dates.date_range_html(start, end) if html else dates.date_range(start, end)
+
+
+@register.simple_tag
+def place(venue: str = "", city: str = "", country: str = "") -> str:
+    """Where a meeting takes place: `{% place event.venue event.city event.country.name %}`."""
+    return places.place(venue, city, country)
 
 
 @register.simple_tag(takes_context=True)

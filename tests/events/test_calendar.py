@@ -44,7 +44,7 @@ def test_meeting_file_has_one_entry_at_the_local_time_of_the_venue(client):
     assert entry["dtend"].dt == geneva(2025, 4, 15, 18)
     assert [tz["tzid"] for tz in calendar.timezones] == ["Europe/Zurich"]
     assert entry["url"] == "http://testserver/fr/rencontres/ia/"
-    assert entry["location"] == "Palais des Nations, Genève, Suisse"
+    assert entry["location"] == "Palais des Nations, Genève (Suisse)"
     assert entry["description"] == "Un résumé en français."
     assert entry["status"] == "CONFIRMED"
 
@@ -99,7 +99,7 @@ def test_meeting_file_follows_the_language_of_its_address(client):
 
     assert entry["summary"] == "AI and peace"
     assert entry["url"] == "http://testserver/en/meetings/ia/"
-    assert entry["location"] == "Palais des Nations, Geneva, Switzerland"
+    assert entry["location"] == "Palais des Nations, Geneva (Switzerland)"
     assert entry["description"] == "A summary in English."
     assert entry["description"].params["LANGUAGE"] == "en"
 

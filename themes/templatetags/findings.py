@@ -1,9 +1,9 @@
-"""Findings shown on other apps' pages (the meeting page, the home page), and their citation."""
+"""Findings shown on other apps' pages (the meeting page, the home page), and their citation
+(themes.citations)."""
 
 from django import template
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
+from themes import citations
 from themes.chart import KIND_PLURALS
 from themes.models import Finding
 
@@ -26,37 +26,11 @@ def group_by_kind(findings) -> list[dict]:
     ]
 
 
-def citation(finding: Finding, url: str) -> str:
-    """How to cite a finding, in the current language: its meeting, organisers, place and date.
-
-    It names the meeting's organisers, who organised it, and never a speaker or an attributed
-    organisation: the same text serves every finding, under the Chatham House rule or not.
-    Needs the prefetch of `Finding.objects.for_page()`.
-    """
-    event = finding.event
-    parts = [
-        _("“%(title)s”, finding of the meeting “%(meeting)s”")
-        % {"title": finding.title, "meeting": event.title}
-    ]
-    organisers = [link.organisation.short_name for link in event.organisers_by_role()]
-    if organisers:
-        parts.append(", ".join(organisers))
-    if event.city:
-        parts.append(event.city)
-    dates = date_format(event.local_start.date())
-    if event.is_multi_day:
-        dates = f"{dates} – {date_format(event.local_end.date())}"
-    parts.append(dates)
-    text = f"{', '.join(parts)}. {url}"
-    if event.is_example:
-        text = f"[{_('Fictional example')}] {text}"
-    return text
-
-
 @register.simple_tag(takes_context=True)
 def finding_citation(context, finding: Finding) -> str:
     request = context["request"]
-    return citation(finding, request.build_absolute_uri(finding.get_absolute_url()))
+    url = request.build_absolute_uri(finding.get_absolute_url())
+    return citations.finding_citation(finding, url=url)
 
 
 @register.inclusion_tag("themes/includes/event_findings.html")
