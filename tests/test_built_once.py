@@ -216,3 +216,15 @@ def test_citation_of_a_real_meeting_has_no_label():
         )
 
     assert text == "“AI and peace”, OIF, UNIDIR, Geneva, 15 April 2025. https://example.org/m/"
+
+
+def test_meeting_filter_of_the_findings_gives_the_meetings_days_as_its_page_does(client):
+    event = example_meeting()
+    FindingFactory(event=event)
+
+    findings = client.get("/fr/constats/").text
+    meeting_page = client.get("/fr/rencontres/exemple/").text
+
+    days = text_of(re.search(r'class="event__when-where">(.*?) ·', meeting_page, re.S).group(1))
+    assert days == "15 avril 2025 – 16 avril 2025"
+    assert f"Rencontre d’exemple ({days})</option>" in html.unescape(findings)

@@ -1,9 +1,9 @@
 import django_filters
 from django.db.models.functions import ExtractYear
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from core.dates import date_range
 from events.models import Event
 
 from .models import Finding, Theme
@@ -23,8 +23,8 @@ def year_choices():
 
 class MeetingChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
-        # Two meetings may share a title from one year to the next: the date tells them apart.
-        return f"{obj.title} ({date_format(obj.local_start.date())})"
+        # Two meetings may share a title from one year to the next: the dates tell them apart.
+        return f"{obj.title} ({date_range(obj.local_start, obj.local_end)})"
 
 
 class MeetingFilter(django_filters.ModelChoiceFilter):
