@@ -8,7 +8,7 @@ import time
 from unittest import mock
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from participants import services
@@ -19,10 +19,8 @@ Status = Registration.Status
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks need PostgreSQL; CI runs this on PostgreSQL",
-    ),
+    # Row locks need PostgreSQL: skipped on SQLite (tests/conftest.py), run in CI.
+    pytest.mark.postgresql,
 ]
 
 

@@ -14,10 +14,8 @@ from themes.models import Finding
 
 pytestmark = pytest.mark.django_db
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="full-text search needs PostgreSQL; CI runs this on PostgreSQL",
-)
+# Full-text search needs PostgreSQL: skipped on SQLite (tests/conftest.py), run in CI.
+on_postgresql = pytest.mark.postgresql
 
 
 def found(response, kind: str) -> list[str]:

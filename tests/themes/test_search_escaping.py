@@ -5,17 +5,14 @@ highlighting runs on them."""
 import re
 
 import pytest
-from django.db import connection
 
 from search import views as search
 from tests.factories import FindingFactory
 
 pytestmark = pytest.mark.django_db
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="full-text search needs PostgreSQL; CI runs this on PostgreSQL",
-)
+# Full-text search needs PostgreSQL: skipped on SQLite (tests/conftest.py), run in CI.
+on_postgresql = pytest.mark.postgresql
 
 
 @pytest.fixture
