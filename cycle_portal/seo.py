@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from events.models import Event, Organisation
+from events.models import Meeting, Organisation
 from themes.models import Finding, Theme
 
 
@@ -53,7 +53,7 @@ class PageSitemap(PortalSitemap):
 
 class EventSitemap(PortalSitemap):
     def items(self):
-        return Event.objects.public().only("slug", "updated_at").order_by("-start", "pk")
+        return Meeting.objects.public().only("slug", "updated_at").order_by("-start", "pk")
 
     def lastmod(self, event):
         return event.updated_at
@@ -77,7 +77,7 @@ class OrganisationSitemap(PortalSitemap):
 
     def items(self):
         return (
-            Organisation.objects.filter(event_roles__event__in=Event.objects.public())
+            Organisation.objects.filter(event_roles__event__in=Meeting.objects.public())
             .only("slug")
             .distinct()
             .order_by("slug")

@@ -7,16 +7,16 @@ from modeltranslation.admin import TranslationStackedInline
 from core.languages import localized
 from core.translation_admin import TranslationStatusAdmin
 
-from .forms import EventAdminForm, LocalDateTimeField, SessionAdminForm, SessionInlineFormSet
+from .forms import LocalDateTimeField, MeetingAdminForm, SessionAdminForm, SessionInlineFormSet
 from .models import (
     Cycle,
-    Event,
-    EventOrganiser,
+    Meeting,
+    MeetingOrganiser,
     Organisation,
-    Programme,
     Session,
     SessionSpeaker,
     Speaker,
+    StrategicProject,
 )
 
 # Times are typed and shown in the meeting's zone; the form gives each field that zone.
@@ -36,8 +36,8 @@ class CycleAdmin(TranslationStatusAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Programme)
-class ProgrammeAdmin(TranslationStatusAdmin):
+@admin.register(StrategicProject)
+class StrategicProjectAdmin(TranslationStatusAdmin):
     list_display = ["name", "slug", "translation_status"]
     search_fields = localized("name")
     prepopulated_fields = {"slug": ["name"]}
@@ -67,8 +67,8 @@ class SpeakerAdmin(TranslationStatusAdmin):
     autocomplete_fields = ["affiliation"]
 
 
-class EventOrganiserInline(admin.TabularInline):
-    model = EventOrganiser
+class MeetingOrganiserInline(admin.TabularInline):
+    model = MeetingOrganiser
     extra = 0
     autocomplete_fields = ["organisation"]
 
@@ -83,9 +83,9 @@ class SessionInline(TranslationStackedInline):
     show_change_link = True
 
 
-@admin.register(Event)
-class EventAdmin(TranslationStatusAdmin):
-    form = EventAdminForm
+@admin.register(Meeting)
+class MeetingAdmin(TranslationStatusAdmin):
+    form = MeetingAdminForm
     formfield_overrides = LOCAL_TIMES
     list_display = [
         "title",
@@ -104,7 +104,7 @@ class EventAdmin(TranslationStatusAdmin):
     autocomplete_fields = ["programmes"]
     # The apps above extend this page (core.admin.registered_admin): themes adds the themes
     # and findings, participants the export of the participants.
-    inlines = [EventOrganiserInline, SessionInline]
+    inlines = [MeetingOrganiserInline, SessionInline]
     fieldsets = [
         (None, {"fields": ["cycle", "title", "slug", "status", "is_example"]}),
         (

@@ -5,18 +5,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .models import Event, Organisation
+from .models import Meeting, Organisation
 
 
 def theme_queryset(request):
     # The themes app owns the relation (Theme.events, reverse name "themes"): the themes are
     # what the relation leads to, as in any `themes__…` lookup, with no import of that app.
-    return Event._meta.get_field("themes").related_model.objects.all()
+    return Meeting._meta.get_field("themes").related_model.objects.all()
 
 
 def year_choices():
     years = (
-        Event.objects.public()
+        Meeting.objects.public()
         .annotate(year=ExtractYear("start"))
         .order_by("-year")
         .values_list("year", flat=True)
@@ -26,7 +26,7 @@ def year_choices():
 
 
 def country_choices():
-    codes = set(Event.objects.public().exclude(country="").values_list("country", flat=True))
+    codes = set(Meeting.objects.public().exclude(country="").values_list("country", flat=True))
     return [(code, name) for code, name in countries if code in codes]
 
 
@@ -72,11 +72,11 @@ class EventFilter(django_filters.FilterSet):
         label=_("Country"), choices=country_choices, empty_label=_("All countries")
     )
     format = django_filters.ChoiceFilter(
-        label=_("Format"), choices=Event.Format.choices, empty_label=_("All formats")
+        label=_("Format"), choices=Meeting.Format.choices, empty_label=_("All formats")
     )
 
     class Meta:
-        model = Event
+        model = Meeting
         fields = ["q", "when", "year", "theme", "organiser", "country", "format"]
 
     def filter_text(self, queryset, name, value):

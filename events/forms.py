@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import DEFAULT_TIMEZONE, Event, known_timezones
+from .models import DEFAULT_TIMEZONE, Meeting, known_timezones
 
 
 def zone_named(name) -> zoneinfo.ZoneInfo | None:
@@ -61,7 +61,7 @@ class LocalTimesForm(forms.ModelForm):
         raise NotImplementedError
 
 
-class EventAdminForm(LocalTimesForm):
+class MeetingAdminForm(LocalTimesForm):
     """A meeting: its times are read in the zone submitted with them, else its own."""
 
     def meeting_tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -79,7 +79,7 @@ class SessionAdminForm(LocalTimesForm):
     in the same page; on its own, it is the meeting chosen in the form, else the session's.
     """
 
-    def __init__(self, *args, meeting: Event | None = None, **kwargs):
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
         self.meeting = meeting
         super().__init__(*args, **kwargs)
         if meeting is None and self.instance.event_id:
@@ -92,7 +92,7 @@ class SessionAdminForm(LocalTimesForm):
                     }
 
     @functools.cached_property
-    def chosen_meeting(self) -> Event | None:
+    def chosen_meeting(self) -> Meeting | None:
         if self.meeting is not None:
             return self.meeting
         if "event" in self.fields and self.is_bound:

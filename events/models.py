@@ -124,7 +124,7 @@ class Organisation(models.Model):
             )
 
 
-class Programme(models.Model):
+class StrategicProject(models.Model):
     """An OIF strategic project that meetings belong to."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -132,6 +132,9 @@ class Programme(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
+        # The table keeps the model's former name (Event, Programme, EventOrganiser):
+        # renaming the model changed no table, index or search configuration.
+        db_table = "events_programme"
         verbose_name = _("strategic project")
         verbose_name_plural = _("strategic projects")
         ordering = ["name"]
@@ -140,10 +143,10 @@ class Programme(models.Model):
         return self.name
 
 
-class EventQuerySet(models.QuerySet):
+class MeetingQuerySet(models.QuerySet):
     def public(self):
         """Meetings the public may see: published ones, and cancelled ones with their notice."""
-        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        return self.filter(status__in=[Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED])
 
     def upcoming(self, now=None):
         return self.filter(end__gte=now or timezone.now()).order_by("start")
@@ -156,12 +159,12 @@ class EventQuerySet(models.QuerySet):
         return self.select_related("cycle").prefetch_related(
             Prefetch(
                 "event_organisers",
-                queryset=EventOrganiser.objects.select_related("organisation"),
+                queryset=MeetingOrganiser.objects.select_related("organisation"),
             ),
             "themes",
         )
 
-    def related_to(self, event: "Event"):
+    def related_to(self, event: "Meeting"):
         """Other meetings sharing the most themes and organisers with this one."""
         theme_ids = [theme.pk for theme in event.themes.all()]
         organisation_ids = [link.organisation_id for link in event.event_organisers.all()]
@@ -193,7 +196,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(models.Model):
+class Meeting(models.Model):
     """One meeting of a cycle."""
 
     class Status(models.TextChoices):
@@ -215,11 +218,11 @@ class Event(models.Model):
         Cycle, on_delete=models.PROTECT, related_name="events", verbose_name=_("cycle")
     )
     programmes = models.ManyToManyField(
-        Programme, blank=True, related_name="events", verbose_name=_("strategic projects")
+        StrategicProject, blank=True, related_name="events", verbose_name=_("strategic projects")
     )
     organisations = models.ManyToManyField(
         Organisation,
-        through="EventOrganiser",
+        through="MeetingOrganiser",
         related_name="events",
         verbose_name=_("organisers"),
     )
@@ -275,9 +278,10 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
+        db_table = "events_event"  # the former name: see StrategicProject
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-start"]
@@ -351,7 +355,7 @@ class Event(models.Model):
     def needs_approval(self) -> bool:
         return self.registration_mode == self.RegistrationMode.APPROVAL
 
-    def organisers_by_role(self) -> list["EventOrganiser"]:
+    def organisers_by_role(self) -> list["MeetingOrganiser"]:
         """Organisers in display order; relies on the prefetch of `with_listing()`."""
         return sorted(self.event_organisers.all(), key=lambda o: (o.role_rank, o.order))
 
@@ -359,7 +363,7 @@ class Event(models.Model):
         return sorted(self.sessions.all(), key=lambda s: (s.start, s.order))
 
 
-class EventOrganiser(models.Model):
+class MeetingOrganiser(models.Model):
     """The part an organisation plays in a meeting."""
 
     class Role(models.TextChoices):
@@ -368,7 +372,10 @@ class EventOrganiser(models.Model):
         PARTNER = "partner", _("Partner")
 
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="event_organisers", verbose_name=_("meeting")
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="event_organisers",
+        verbose_name=_("meeting"),
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -380,6 +387,7 @@ class EventOrganiser(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
+        db_table = "events_eventorganiser"  # the former name: see StrategicProject
         verbose_name = _("organiser")
         verbose_name_plural = _("organisers")
         ordering = ["order", "pk"]
@@ -442,7 +450,7 @@ class Session(models.Model):
     """An item of a meeting's programme; participants register for sessions."""
 
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("meeting")
+        Meeting, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("meeting")
     )
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
@@ -498,7 +506,7 @@ class Session(models.Model):
         # The database cannot compare with another table's row, so this rule lives here.
         try:
             event = self.event
-        except Event.DoesNotExist:
+        except Meeting.DoesNotExist:
             event = None
         if event and event.start and event.end:
             tz = event.tzinfo

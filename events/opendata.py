@@ -30,7 +30,7 @@ from core.exports import (
 from core.places import place
 
 from . import calendar
-from .models import Event, Session
+from .models import Meeting, Session
 
 # What citations and records say about a meeting; organisers need `with_listing()`.
 
@@ -134,7 +134,7 @@ class EventExportMixin:
     fields = EVENT_FIELDS
 
     def get_queryset(self):
-        return Event.objects.public().with_listing().order_by("start", "pk")
+        return Meeting.objects.public().with_listing().order_by("start", "pk")
 
     def get_record(self, event) -> dict:
         return event_record(event, url=self.absolute(event.get_absolute_url()))
@@ -162,7 +162,7 @@ class UpcomingCalendarView(View):
     """The upcoming meetings, as a calendar to subscribe to."""
 
     def get(self, request, *args, **kwargs):
-        events = Event.objects.public().upcoming()
+        events = Meeting.objects.public().upcoming()
         content = calendar.events_calendar(
             events=events,
             url_of=lambda event: request.build_absolute_uri(event.get_absolute_url()),
@@ -178,7 +178,7 @@ class EventCalendarView(View):
     """One meeting, as a file to add to a calendar."""
 
     def get(self, request, *args, **kwargs):
-        event = get_object_or_404(Event.objects.public(), slug=kwargs["slug"])
+        event = get_object_or_404(Meeting.objects.public(), slug=kwargs["slug"])
         content = calendar.event_calendar(
             event=event, url=request.build_absolute_uri(event.get_absolute_url())
         )
@@ -191,7 +191,7 @@ class SessionCalendarView(View):
     def get(self, request, *args, **kwargs):
         session = get_object_or_404(
             Session.objects.select_related("event").filter(
-                event__in=Event.objects.public(), event__slug=kwargs["slug"]
+                event__in=Meeting.objects.public(), event__slug=kwargs["slug"]
             ),
             pk=kwargs["pk"],
         )
@@ -232,7 +232,7 @@ class EventFeed(Feed):
         return f"{licence()['name']} — {licence()['url']}"
 
     def items(self):
-        return Event.objects.public().with_listing().order_by("-start", "-pk")[:FEED_SIZE]
+        return Meeting.objects.public().with_listing().order_by("-start", "-pk")[:FEED_SIZE]
 
     def item_title(self, event):
         # Atom titles are plain text: the generator escapes them.

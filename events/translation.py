@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Cycle, Event, Organisation, Programme, Session, Speaker
+from .models import Cycle, Meeting, Organisation, Session, Speaker, StrategicProject
 
 
 @register(Cycle)
@@ -13,13 +13,13 @@ class OrganisationTranslation(TranslationOptions):
     fields = ("name", "acronym", "description")
 
 
-@register(Programme)
-class ProgrammeTranslation(TranslationOptions):
+@register(StrategicProject)
+class StrategicProjectTranslation(TranslationOptions):
     fields = ("name", "description")
 
 
-@register(Event)
-class EventTranslation(TranslationOptions):
+@register(Meeting)
+class MeetingTranslation(TranslationOptions):
     fields = ("title", "venue", "city", "summary", "description")
 
 

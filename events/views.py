@@ -7,14 +7,14 @@ from django_filters.views import FilterView
 from core.views import FilteredListMixin
 
 from .filters import EventFilter
-from .models import Cycle, Event, Organisation, Programme
+from .models import Cycle, Meeting, Organisation, StrategicProject
 
 
 class PublicEventMixin:
     """Meetings the public may see, with what their cards show."""
 
     def get_queryset(self):
-        return Event.objects.public().with_listing()
+        return Meeting.objects.public().with_listing()
 
 
 class HomeView(TemplateView):
@@ -22,7 +22,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        events = Event.objects.public()
+        events = Meeting.objects.public()
         context["upcoming_events"] = events.upcoming().with_listing()[:3]
         context["recent_events"] = events.past().with_listing()[:3]
         # Key figures count real meetings only, never the fictional examples.
@@ -52,12 +52,12 @@ class EventListView(PublicEventMixin, FilteredListMixin, FilterView):
         return super().get_context_data(open_data_licence=settings.OPEN_DATA_LICENCE, **kwargs)
 
 
-def event_json_ld(event: Event, url: str) -> dict:
+def event_json_ld(event: Meeting, url: str) -> dict:
     """schema.org Event data of a meeting page."""
     attendance = {
-        Event.Format.IN_PERSON: "OfflineEventAttendanceMode",
-        Event.Format.ONLINE: "OnlineEventAttendanceMode",
-        Event.Format.HYBRID: "MixedEventAttendanceMode",
+        Meeting.Format.IN_PERSON: "OfflineEventAttendanceMode",
+        Meeting.Format.ONLINE: "OnlineEventAttendanceMode",
+        Meeting.Format.HYBRID: "MixedEventAttendanceMode",
     }[event.format]
     return {
         "@context": "https://schema.org",
@@ -88,14 +88,15 @@ def event_json_ld(event: Event, url: str) -> dict:
 
 class EventDetailView(PublicEventMixin, DetailView):
     template_name = "events/event_detail.html"
+    context_object_name = "event"  # the name the templates use; the default is now "meeting"
 
     def get_queryset(self):
-        return Event.objects.public().with_programme()
+        return Meeting.objects.public().with_programme()
 
     def get_context_data(self, **kwargs):
         event = self.object
         return super().get_context_data(
-            related_events=Event.objects.public().related_to(event).with_listing()[:3],
+            related_events=Meeting.objects.public().related_to(event).with_listing()[:3],
             json_ld=event_json_ld(event, self.request.build_absolute_uri(event.get_absolute_url())),
             **kwargs,
         )
@@ -110,7 +111,7 @@ class OrganisationDetailView(ListView):
     def get_queryset(self):
         self.organisation = get_object_or_404(Organisation, slug=self.kwargs["slug"])
         return (
-            Event.objects.public()
+            Meeting.objects.public()
             .filter(organisations=self.organisation)
             .with_listing()
             .order_by("-start")
@@ -128,14 +129,14 @@ class AboutView(TemplateView):
     def get_context_data(self, **kwargs):
         organisers = (
             Organisation.objects.filter(
-                event_roles__event__in=Event.objects.public().filter(is_example=False)
+                event_roles__event__in=Meeting.objects.public().filter(is_example=False)
             )
             .distinct()
             .order_by("name")
         )
         return super().get_context_data(
             cycles=Cycle.objects.all(),
-            programmes=Programme.objects.all(),
+            programmes=StrategicProject.objects.all(),
             organisers=organisers,
             **kwargs,
         )

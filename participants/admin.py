@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import registered_admin
-from events.models import Event, Session
+from events.models import Meeting, Session
 
 from . import exports, services
 from .models import Participant, Registration
@@ -303,8 +303,8 @@ class ParticipantExportMixin:
         return HttpResponseRedirect(f"{url}?{urlencode({self.export_parameter: ids}, doseq=True)}")
 
 
-@admin.register(Event)
-class EventAdmin(ParticipantExportMixin, registered_admin(Event)):
+@admin.register(Meeting)
+class MeetingAdmin(ParticipantExportMixin, registered_admin(Meeting)):
     export_parameter = "event"
     actions = ["export_participants"]
 

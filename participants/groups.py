@@ -22,9 +22,9 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     CONTENT_EDITORS: {
         "events.cycle": ALL,
         "events.organisation": ALL,
-        "events.programme": ALL,
-        "events.event": ALL,
-        "events.eventorganiser": ALL,
+        "events.strategicproject": ALL,
+        "events.meeting": ALL,
+        "events.meetingorganiser": ALL,
         "events.session": ALL,
         "events.sessionspeaker": ALL,
         "events.speaker": ALL,
@@ -35,7 +35,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     REGISTRATION_MANAGERS: {
         "participants.participant": ALL,
         "participants.registration": ALL,
-        "events.event": ("view",),
+        "events.meeting": ("view",),
         "events.session": ("view",),
     },
 }

@@ -2,12 +2,12 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from events.models import Event, Session
+from events.models import Meeting, Session
 
 from .models import Participant, Registration
 
 
-def registrations_to_manage(*, participant: Participant, event: Event) -> list[Registration]:
+def registrations_to_manage(*, participant: Participant, event: Meeting) -> list[Registration]:
     """What a person's manage page lists: one row per session, in the order of the programme,
     with the place in the queue of a waitlisted registration. One query.
 

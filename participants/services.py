@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from events.models import Event, Session
+from events.models import Meeting, Session
 
 from . import emails, tokens
 from .models import Participant, Registration, new_key
@@ -122,7 +122,7 @@ def _shared_nonce(waiting: list[Registration]) -> str:
 
 
 def registration_request(
-    *, event: Event, sessions: list[Session], details: ParticipantDetails, now: dt.datetime
+    *, event: Meeting, sessions: list[Session], details: ParticipantDetails, now: dt.datetime
 ) -> bool:
     """Record a request from the public form and send the e-mail that follows from it.
 
@@ -190,7 +190,7 @@ def registrations_for_confirmation(link: tokens.ConfirmationLink) -> list[Regist
     )
 
 
-def meeting_registrations(*, participant: Participant, event: Event) -> list[Registration]:
+def meeting_registrations(*, participant: Participant, event: Meeting) -> list[Registration]:
     """A person's active registrations for a meeting, in the order of the programme."""
     return list(
         participant.registrations.active()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from core.http import client_ip
-from events.models import Event
+from events.models import Meeting
 
 from . import ratelimit, selectors, services, tokens
 from .forms import RegistrationForm
@@ -22,7 +22,9 @@ class MeetingFromUrlMixin:
     """The meeting named in the URL, with its programme and seat counts."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.event = get_object_or_404(Event.objects.public().with_programme(), slug=kwargs["slug"])
+        self.event = get_object_or_404(
+            Meeting.objects.public().with_programme(), slug=kwargs["slug"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -32,7 +34,7 @@ class MeetingFromUrlMixin:
 class LinkErrorMixin:
     """A clear page with a 4xx status for a link that is altered, expired or already used."""
 
-    def link_error(self, reason: str, *, event: Event | None = None, status: int = 410):
+    def link_error(self, reason: str, *, event: Meeting | None = None, status: int = 410):
         context = {
             "reason": reason,
             "event": event,
@@ -115,11 +117,11 @@ class ConfirmView(LinkErrorMixin, TemplateView):
         try:
             link = tokens.read_confirmation_token(kwargs["token"])
         except tokens.LinkExpired as expired:
-            event = Event.objects.public().filter(pk=expired.payload.get("e")).first()
+            event = Meeting.objects.public().filter(pk=expired.payload.get("e")).first()
             return self.link_error("expired", event=event)
         except tokens.LinkInvalid:
             return self.link_error("invalid", status=400)
-        self.event = Event.objects.public().filter(pk=link.event_id).first()
+        self.event = Meeting.objects.public().filter(pk=link.event_id).first()
         if self.event is None:
             return self.link_error("invalid", status=404)
         named = services.registrations_for_confirmation(link)
@@ -166,7 +168,7 @@ class ManageView(LinkErrorMixin, TemplateView):
             link = tokens.read_manage_token(kwargs["token"])
         except tokens.LinkInvalid:
             return self.link_error("invalid", status=400)
-        self.event = Event.objects.public().filter(pk=link.event_id).first()
+        self.event = Meeting.objects.public().filter(pk=link.event_id).first()
         if self.event is not None and tokens.manage_link_expired(
             event=self.event, now=timezone.now()
         ):

@@ -37,7 +37,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from events.models import Cycle, Event  # noqa: E402
+from events.models import Cycle, Meeting  # noqa: E402
 from search import views as search  # noqa: E402
 from themes.demo import CYCLE_RECORDS, data_read  # noqa: E402
 from themes.models import Finding  # noqa: E402
@@ -101,14 +101,14 @@ def fill(*, findings: int, meetings: int, rng: random.Random) -> None:
     cycle, _created = Cycle.objects.get_or_create(
         slug="bench", defaults={"name_fr": "Cycle de test", "name_en": "Test cycle"}
     )
-    existing = Event.objects.count()
+    existing = Meeting.objects.count()
     new_events = []
     for number in range(existing, existing + meetings):
         subject_fr, subject_en = rng.choice(THEMES)["name"]
         where_fr, where_en = rng.choice(QUALIFIERS)
         start = dt.datetime(2020, 1, 1, 9, tzinfo=GENEVA) + dt.timedelta(days=9 * number)
         new_events.append(
-            Event(
+            Meeting(
                 cycle=cycle,
                 slug=f"bench-{number}",
                 title_fr=f"{subject_fr} {where_fr}",
@@ -119,10 +119,10 @@ def fill(*, findings: int, meetings: int, rng: random.Random) -> None:
                 description_en=" ".join(rng.sample(english, 12)),
                 start=start,
                 end=start + dt.timedelta(hours=9),
-                status=Event.Status.DRAFT if number % 20 == 0 else Event.Status.PUBLISHED,
+                status=Meeting.Status.DRAFT if number % 20 == 0 else Meeting.Status.PUBLISHED,
             )
         )
-    events = Event.objects.bulk_create(new_events)
+    events = Meeting.objects.bulk_create(new_events)
     batch = []
     for number in range(missing):
         source = rng.choice(FINDINGS)
@@ -175,7 +175,7 @@ def main() -> None:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(" on ")[0]
     print(
-        f"{version}; database {name}: {Event.objects.count()} meetings, "
+        f"{version}; database {name}: {Meeting.objects.count()} meetings, "
         f"{Finding.objects.count()} findings ({Finding.objects.public().count()} public); "
         f"median of {arguments.runs} runs\n"
     )

@@ -18,13 +18,13 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from events.models import Event, Organisation  # noqa: E402
+from events.models import Meeting, Organisation  # noqa: E402
 from themes.models import Finding, Theme  # noqa: E402
 
 
 def pages() -> list[str]:
-    meeting = Event.objects.public().filter(is_example=False).first()
-    example = Event.objects.public().filter(is_example=True).first()
+    meeting = Meeting.objects.public().filter(is_example=False).first()
+    example = Meeting.objects.public().filter(is_example=True).first()
     finding = Finding.objects.public().first()
     theme = Theme.objects.first()
     organisation = Organisation.objects.filter(event_roles__isnull=False).first()

@@ -39,7 +39,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from events.models import Event, EventOrganiser, Organisation
+from events.models import Meeting, MeetingOrganiser, Organisation
 from themes.models import Finding, Theme
 
 logger = logging.getLogger(__name__)
@@ -79,8 +79,8 @@ def public_organisers() -> QuerySet:
     """Organisations that organised a meeting the public may see."""
     return Organisation.objects.filter(
         Exists(
-            EventOrganiser.objects.filter(
-                organisation=OuterRef("pk"), event__in=Event.objects.public()
+            MeetingOrganiser.objects.filter(
+                organisation=OuterRef("pk"), event__in=Meeting.objects.public()
             )
         )
     )
@@ -99,7 +99,7 @@ KINDS = {
             title_fields=("title",),
             excerpt=("summary",),
             ordering=("-start", "pk"),
-            queryset=Event.objects.public,
+            queryset=Meeting.objects.public,
             url=lambda event: event.get_absolute_url(),
             counted=lambda n: ngettext("%(count)d meeting", "%(count)d meetings", n),
         ),

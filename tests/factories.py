@@ -6,13 +6,13 @@ from django.contrib.auth import get_user_model
 
 from events.models import (
     Cycle,
-    Event,
-    EventOrganiser,
+    Meeting,
+    MeetingOrganiser,
     Organisation,
-    Programme,
     Session,
     SessionSpeaker,
     Speaker,
+    StrategicProject,
 )
 from participants.models import Participant, Registration
 from themes.models import Finding, Theme
@@ -44,9 +44,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = Organisation.Kind.INTERNATIONAL
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
+class StrategicProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Programme
+        model = StrategicProject
 
     name_fr = factory.Sequence(lambda n: f"Projet stratégique {n}")
     name_en = factory.Sequence(lambda n: f"Strategic project {n}")
@@ -62,9 +62,9 @@ class ThemeFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"theme-{n}")
 
 
-class EventFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Event
+        model = Meeting
 
     cycle = factory.SubFactory(CycleFactory)
     title_fr = factory.Sequence(lambda n: f"Rencontre numéro {n}")
@@ -78,23 +78,23 @@ class EventFactory(factory.django.DjangoModelFactory):
     country = "CH"
     summary_fr = "Un résumé en français."
     summary_en = "A summary in English."
-    status = Event.Status.PUBLISHED
+    status = Meeting.Status.PUBLISHED
 
 
-class EventOrganiserFactory(factory.django.DjangoModelFactory):
+class MeetingOrganiserFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = EventOrganiser
+        model = MeetingOrganiser
 
-    event = factory.SubFactory(EventFactory)
+    event = factory.SubFactory(MeetingFactory)
     organisation = factory.SubFactory(OrganisationFactory)
-    role = EventOrganiser.Role.LEAD
+    role = MeetingOrganiser.Role.LEAD
 
 
 class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Session
 
-    event = factory.SubFactory(EventFactory)
+    event = factory.SubFactory(MeetingFactory)
     title_fr = factory.Sequence(lambda n: f"Séance {n}")
     title_en = factory.Sequence(lambda n: f"Session {n}")
     start = factory.LazyAttribute(lambda o: o.event.start)
@@ -125,7 +125,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
         model = Finding
         skip_postgeneration_save = True
 
-    event = factory.SubFactory(EventFactory)
+    event = factory.SubFactory(MeetingFactory)
     kind = Finding.Kind.OPPORTUNITY
     sector = Finding.Sector.BOTH
     title_fr = factory.Sequence(lambda n: f"Constat {n}")

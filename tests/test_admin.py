@@ -6,12 +6,12 @@ from django.urls import reverse
 
 from events.models import Session
 from tests.factories import (
-    EventFactory,
-    EventOrganiserFactory,
     FindingFactory,
-    ProgrammeFactory,
+    MeetingFactory,
+    MeetingOrganiserFactory,
     RegistrationFactory,
     SessionSpeakerFactory,
+    StrategicProjectFactory,
     ThemeFactory,
     geneva,
 )
@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def full_data():
-    event = EventFactory()
-    EventOrganiserFactory(event=event)
+    event = MeetingFactory()
+    MeetingOrganiserFactory(event=event)
     speaker_link = SessionSpeakerFactory(session__event=event)
     FindingFactory(event=event, session=speaker_link.session, themes=[ThemeFactory()])
-    ProgrammeFactory()
+    StrategicProjectFactory()
     RegistrationFactory(session=speaker_link.session)
     return event
 
@@ -59,17 +59,17 @@ def test_admin_is_in_french_by_default(staff_client):
 
 
 def test_missing_english_filter_lists_only_untranslated_meetings(staff_client):
-    EventFactory(title_fr="Traduite", title_en="Translated", venue_en="Palais des Nations")
-    EventFactory(title_fr="Pas traduite", title_en="", summary_en="")
+    MeetingFactory(title_fr="Traduite", title_en="Translated", venue_en="Palais des Nations")
+    MeetingFactory(title_fr="Pas traduite", title_en="", summary_en="")
 
-    response = staff_client.get(reverse("admin:events_event_changelist") + "?missing=en")
+    response = staff_client.get(reverse("admin:events_meeting_changelist") + "?missing=en")
 
     assert "Pas traduite" in response.text
     assert "Traduite</a>" not in response.text
 
 
 def test_session_ending_before_it_starts_gets_a_clear_admin_error(staff_client):
-    event = EventFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 18))
+    event = MeetingFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 18))
 
     response = staff_client.post(
         reverse("admin:events_session_add"),

@@ -15,11 +15,11 @@ from django.utils import timezone, translation
 from core.citations import citation
 from core.dates import date_range
 from core.places import place
-from events.models import Event, EventOrganiser
+from events.models import Meeting, MeetingOrganiser
 from tests.factories import (
-    EventFactory,
-    EventOrganiserFactory,
     FindingFactory,
+    MeetingFactory,
+    MeetingOrganiserFactory,
     OrganisationFactory,
     SessionFactory,
     geneva,
@@ -50,24 +50,24 @@ def csv_records(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def example_meeting(**kwargs) -> Event:
+def example_meeting(**kwargs) -> Meeting:
     """A fictional meeting over two days, organised by the OIF (lead) with UNIDIR."""
-    event = EventFactory(
+    event = MeetingFactory(
         slug="exemple",
         title_fr="Rencontre d’exemple",
         title_en="Example meeting",
         is_example=True,
         **{"start": geneva(2025, 4, 15), "end": geneva(2025, 4, 16, 17), **kwargs},
     )
-    EventOrganiserFactory(
+    MeetingOrganiserFactory(
         event=event,
-        role=EventOrganiser.Role.CO_ORGANISER,
+        role=MeetingOrganiser.Role.CO_ORGANISER,
         order=0,
         organisation=OrganisationFactory(acronym_fr="UNIDIR", acronym_en="UNIDIR"),
     )
-    EventOrganiserFactory(
+    MeetingOrganiserFactory(
         event=event,
-        role=EventOrganiser.Role.LEAD,
+        role=MeetingOrganiser.Role.LEAD,
         order=1,
         organisation=OrganisationFactory(acronym_fr="OIF", acronym_en="OIF"),
     )
@@ -124,14 +124,14 @@ def test_meeting_csv_and_json_give_the_same_citation_labelled_as_an_example(clie
     assert in_csv.endswith(f", OIF, UNIDIR, {city}, {days}. http://testserver{base}/exemple/")
 
 
-def upcoming_meeting() -> Event:
+def upcoming_meeting() -> Meeting:
     """A meeting over two days next month in Geneva, open for registration."""
     start = (timezone.now() + dt.timedelta(days=30)).replace(hour=7, minute=0, second=0)
-    event = EventFactory(
+    event = MeetingFactory(
         slug="atelier",
         start=start,
         end=start + dt.timedelta(days=1, hours=9),
-        registration_mode=Event.RegistrationMode.OPEN,
+        registration_mode=Meeting.RegistrationMode.OPEN,
     )
     SessionFactory(event=event, start=start + dt.timedelta(hours=1), capacity=5)
     return event

@@ -14,11 +14,11 @@ from django.urls import reverse
 
 from core import languages
 from core.translation_admin import missing_languages
-from events.admin import EventAdmin
-from events.models import Event
+from events.admin import MeetingAdmin
+from events.models import Meeting
 from participants.forms import RegistrationForm
 from search import views as search
-from tests.factories import EventFactory, FindingFactory
+from tests.factories import FindingFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_pages_give_og_locale_and_its_alternate_in_each_language(client):
 
 
 def test_registration_form_offers_the_languages_of_the_settings():
-    event = EventFactory(registration_mode=Event.RegistrationMode.OPEN)
+    event = MeetingFactory(registration_mode=Meeting.RegistrationMode.OPEN)
 
     with override_settings(LANGUAGES=THREE):
         offered = [code for code, _name in RegistrationForm(event=event).fields["language"].choices]
@@ -128,16 +128,16 @@ def test_missing_translation_counts_every_language_of_the_settings():
 
 
 def test_missing_translation_filter_offers_each_language(staff_client):
-    EventFactory(title_fr="Pas traduite", title_en="", summary_en="")
+    MeetingFactory(title_fr="Pas traduite", title_en="", summary_en="")
 
-    response = staff_client.get(reverse("admin:events_event_changelist"))
+    response = staff_client.get(reverse("admin:events_meeting_changelist"))
 
     assert "?missing=fr" in response.text
     assert "?missing=en" in response.text
 
 
 def test_admin_searches_and_slugs_follow_the_settings(rf):
-    admin = EventAdmin(Event, None)
+    admin = MeetingAdmin(Meeting, None)
 
     assert admin.search_fields[:2] == ["title_fr", "title_en"]
     assert admin.prepopulated_fields == {"slug": ("title_fr",)}

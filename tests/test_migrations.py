@@ -6,10 +6,11 @@ import datetime as dt
 from importlib import import_module
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from events.models import Event
+from events.models import Meeting
 from themes.models import Theme
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,7 +70,7 @@ def test_meetings_keep_their_themes_and_findings_through_the_layering_migrations
 
     migrate_to(latest())
 
-    event = Event.objects.get(slug="ia-paix")
+    event = Meeting.objects.get(slug="ia-paix")
     assert {theme.slug for theme in event.themes.all()} == {"ia", "desarmement"}
     assert [e.slug for e in Theme.objects.get(slug="ia").events.all()] == ["ia-paix"]
     assert not Theme.objects.get(slug="sans-rencontre").events.exists()
@@ -77,3 +78,28 @@ def test_meetings_keep_their_themes_and_findings_through_the_layering_migrations
     assert (finding.title_fr, [t.slug for t in finding.themes.all()]) == ("Un risque", ["ia"])
     if connection.vendor == "postgresql":
         assert searched_objects() == (12, 2)
+
+
+def test_renaming_event_and_programme_keeps_rows_links_and_staff_permissions():
+    old = migrate_to([("events", "0004_themes_owned_by_themes"), ("themes", "0003_theme_events")])
+    cycle = old.get_model("events", "Cycle").objects.create(slug="cycle", name_fr="Cycle")
+    start = dt.datetime(2025, 4, 15, 9, tzinfo=dt.UTC)
+    event = old.get_model("events", "Event").objects.create(
+        cycle=cycle, slug="ia-paix", title_fr="IA et paix", start=start, end=start
+    )
+    project = old.get_model("events", "Programme").objects.create(slug="paix", name_fr="Paix")
+    event.programmes.set([project])
+    oif = old.get_model("events", "Organisation").objects.create(
+        slug="oif", name_fr="OIF", kind="international"
+    )
+    old.get_model("events", "EventOrganiser").objects.create(event=event, organisation=oif)
+    editor = User.objects.create(username="editor", is_staff=True)
+    editor.user_permissions.set([Permission.objects.get(codename="view_event")])
+
+    migrate_to(latest())
+
+    meeting = Meeting.objects.get(slug="ia-paix")
+    assert [p.slug for p in meeting.programmes.all()] == ["paix"]
+    assert [o.slug for o in meeting.organisations.all()] == ["oif"]
+    assert User.objects.get(username="editor").has_perm("events.view_meeting")
+    assert not Permission.objects.filter(codename__in=["view_event", "view_programme"]).exists()

@@ -8,11 +8,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from events.models import Event, EventOrganiser
+from events.models import Meeting, MeetingOrganiser
 from tests.factories import (
-    EventFactory,
-    EventOrganiserFactory,
     FindingFactory,
+    MeetingFactory,
+    MeetingOrganiserFactory,
     OrganisationFactory,
     SessionFactory,
     SpeakerFactory,
@@ -44,9 +44,9 @@ def csv_records(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def ai_meeting(themes=(), **kwargs) -> Event:
+def ai_meeting(themes=(), **kwargs) -> Meeting:
     """The first meeting of the cycle, organised by the OIF with UNIDIR."""
-    event = EventFactory(
+    event = MeetingFactory(
         slug="ia",
         title_fr="L’IA et la paix",
         title_en="AI and peace",
@@ -58,14 +58,14 @@ def ai_meeting(themes=(), **kwargs) -> Event:
     )
     event.themes.set(themes)
     # Added first but listed second: the lead organiser comes first whatever the order.
-    EventOrganiserFactory(
+    MeetingOrganiserFactory(
         event=event,
-        role=EventOrganiser.Role.CO_ORGANISER,
+        role=MeetingOrganiser.Role.CO_ORGANISER,
         organisation=OrganisationFactory(name_fr="Institut des Nations unies", acronym="UNIDIR"),
     )
-    EventOrganiserFactory(
+    MeetingOrganiserFactory(
         event=event,
-        role=EventOrganiser.Role.LEAD,
+        role=MeetingOrganiser.Role.LEAD,
         organisation=OrganisationFactory(
             name_fr="Organisation internationale de la Francophonie", acronym="OIF"
         ),
@@ -78,7 +78,7 @@ def ai_meeting(themes=(), **kwargs) -> Event:
 
 def test_meetings_feed_lists_public_meetings_with_absolute_links(client):
     ai_meeting(themes=[ThemeFactory(name_fr="Intelligence artificielle")])
-    EventFactory(title_fr="Rencontre en préparation", status=Event.Status.DRAFT)
+    MeetingFactory(title_fr="Rencontre en préparation", status=Meeting.Status.DRAFT)
 
     feed = atom(client.get("/fr/rencontres/flux/"))
 
@@ -101,8 +101,8 @@ def test_meetings_feed_lists_public_meetings_with_absolute_links(client):
 
 def test_meetings_feed_follows_the_language_of_its_address(client):
     ai_meeting()
-    EventFactory(title_en="Called off", status=Event.Status.CANCELLED)
-    EventFactory(title_en="Demonstration", is_example=True)
+    MeetingFactory(title_en="Called off", status=Meeting.Status.CANCELLED)
+    MeetingFactory(title_en="Demonstration", is_example=True)
 
     feed = atom(client.get("/en/meetings/feed/"))
 
@@ -118,9 +118,9 @@ def test_meetings_feed_follows_the_language_of_its_address(client):
 
 
 def test_meetings_feed_keeps_the_newest_fifty(client):
-    oldest = EventFactory(title_fr="La plus ancienne", start=geneva(2020, 1, 6))
+    oldest = MeetingFactory(title_fr="La plus ancienne", start=geneva(2020, 1, 6))
     for day in range(50):
-        EventFactory(start=geneva(2021, 1, 1) + dt.timedelta(days=day))
+        MeetingFactory(start=geneva(2021, 1, 1) + dt.timedelta(days=day))
 
     feed = atom(client.get("/fr/rencontres/flux/"))
 
@@ -134,7 +134,7 @@ def test_findings_feed_titles_entries_with_their_kind(client):
         event=event, kind=Finding.Kind.RISK, title_fr="Prolifération", title_en="Proliferation"
     )
     FindingFactory(event=event, kind=Finding.Kind.OPPORTUNITY, title_en="Faster inquiries")
-    draft = EventFactory(status=Event.Status.DRAFT)
+    draft = MeetingFactory(status=Meeting.Status.DRAFT)
     FindingFactory(event=draft, title_fr="Constat d’une rencontre en préparation")
 
     french = atom(client.get("/fr/constats/flux/"))
@@ -159,10 +159,10 @@ def build_cycle(size: int) -> None:
     """`size` public meetings, each with organisers, themes, sessions and findings."""
     theme = ThemeFactory()
     for index in range(size):
-        event = EventFactory(start=geneva(2024, 1, 1) + dt.timedelta(days=index))
+        event = MeetingFactory(start=geneva(2024, 1, 1) + dt.timedelta(days=index))
         event.themes.add(theme)
-        EventOrganiserFactory(event=event)
-        EventOrganiserFactory(event=event, role=EventOrganiser.Role.PARTNER)
+        MeetingOrganiserFactory(event=event)
+        MeetingOrganiserFactory(event=event, role=MeetingOrganiser.Role.PARTNER)
         session = SessionFactory(event=event)
         FindingFactory(event=event, session=session, themes=[theme])
 
@@ -197,7 +197,7 @@ def test_open_data_queries_do_not_grow_with_the_data(client, django_assert_max_n
 
 def test_meetings_csv_has_one_record_per_public_meeting_with_citation_and_licence(client):
     ai_meeting(themes=[ThemeFactory(name_fr="Intelligence artificielle")])
-    EventFactory(title_fr="Rencontre en préparation", status=Event.Status.DRAFT)
+    MeetingFactory(title_fr="Rencontre en préparation", status=Meeting.Status.DRAFT)
 
     response = client.get("/fr/rencontres/export.csv")
 
@@ -236,8 +236,8 @@ def test_meetings_csv_has_one_record_per_public_meeting_with_citation_and_licenc
 
 def test_meetings_json_follows_the_language_and_says_which_are_cancelled(client):
     ai_meeting()
-    EventFactory(slug="annulee", title_en="Called off", status=Event.Status.CANCELLED)
-    EventFactory(slug="brouillon", status=Event.Status.DRAFT)
+    MeetingFactory(slug="annulee", title_en="Called off", status=Meeting.Status.CANCELLED)
+    MeetingFactory(slug="brouillon", status=Meeting.Status.DRAFT)
 
     response = client.get("/en/meetings/export.json")
 
@@ -258,7 +258,7 @@ def test_meetings_json_follows_the_language_and_says_which_are_cancelled(client)
 
 
 def test_english_export_falls_back_to_french_text(client):
-    EventFactory(title_fr="Rencontre non traduite", title_en="")
+    MeetingFactory(title_fr="Rencontre non traduite", title_en="")
 
     data = json.loads(client.get("/en/meetings/export.json").content)
 
@@ -282,7 +282,7 @@ def finding_of_ai_meeting(**kwargs) -> Finding:
 
 def test_findings_csv_has_one_record_per_public_finding(client):
     finding = finding_of_ai_meeting()
-    FindingFactory(event=EventFactory(status=Event.Status.DRAFT), title_fr="Constat caché")
+    FindingFactory(event=MeetingFactory(status=Meeting.Status.DRAFT), title_fr="Constat caché")
 
     response = client.get("/en/findings/export.csv")
 
@@ -320,7 +320,7 @@ FORMULAS = ["=1+1", "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\r=1", '=HYPERLINK
 
 @pytest.mark.parametrize("value", FORMULAS)
 def test_csv_exports_write_formulas_as_text(client, value):
-    event = EventFactory(title_fr=value, city_fr=value)
+    event = MeetingFactory(title_fr=value, city_fr=value)
     FindingFactory(event=event, title_fr=value, text_fr=value)
 
     [meeting] = csv_records(client.get("/fr/rencontres/export.csv"))
@@ -332,7 +332,7 @@ def test_csv_exports_write_formulas_as_text(client, value):
 
 
 def test_csv_exports_keep_ordinary_texts_and_negative_numbers_as_they_are(client):
-    event = EventFactory(title_fr="-2", city_fr="Genève", summary_fr="a=b; -1,5 %")
+    event = MeetingFactory(title_fr="-2", city_fr="Genève", summary_fr="a=b; -1,5 %")
     FindingFactory(event=event, title_fr="Non-prolifération")
 
     [meeting] = csv_records(client.get("/fr/rencontres/export.csv"))
@@ -431,7 +431,7 @@ def sitemap_urls(response) -> dict[str, dict[str, str]]:
 
 
 def test_sitemap_lists_a_meeting_in_both_languages_with_its_alternates(client):
-    EventFactory(slug="ia")
+    MeetingFactory(slug="ia")
 
     response = client.get("/sitemap.xml")
 
@@ -448,7 +448,7 @@ def test_sitemap_lists_a_meeting_in_both_languages_with_its_alternates(client):
 
 
 def test_sitemap_lists_the_pages_themes_findings_and_organisers(client):
-    organiser = EventOrganiserFactory(organisation__slug="oif")
+    organiser = MeetingOrganiserFactory(organisation__slug="oif")
     theme = ThemeFactory(slug="desarmement")
     finding = FindingFactory(event=organiser.event)
     OrganisationFactory(slug="sans-rencontre")
@@ -476,8 +476,8 @@ def test_sitemap_lists_the_pages_themes_findings_and_organisers(client):
 
 
 def test_sitemap_leaves_out_drafts_their_findings_and_their_organisers(client):
-    draft = EventFactory(slug="brouillon", status=Event.Status.DRAFT)
-    EventOrganiserFactory(event=draft, organisation__slug="seulement-brouillon")
+    draft = MeetingFactory(slug="brouillon", status=Meeting.Status.DRAFT)
+    MeetingOrganiserFactory(event=draft, organisation__slug="seulement-brouillon")
     finding = FindingFactory(event=draft)
 
     text = client.get("/sitemap.xml").content.decode()

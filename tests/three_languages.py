@@ -19,13 +19,13 @@ from django.test.utils import override_settings, setup_test_environment  # noqa:
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
-from events.models import Event  # noqa: E402
+from events.models import Meeting  # noqa: E402
 from participants import emails  # noqa: E402
 from participants.models import Registration  # noqa: E402
 from search import views as portal_search  # noqa: E402
 from tests.factories import (  # noqa: E402
-    EventFactory,
     FindingFactory,
+    MeetingFactory,
     RegistrationFactory,
     SessionFactory,
     StaffFactory,
@@ -48,16 +48,16 @@ def main() -> dict:
     call_command("migrate", run_syncdb=True, verbosity=0)
 
     start = timezone.now() + dt.timedelta(days=30)
-    event = EventFactory(
+    event = MeetingFactory(
         slug="desarme",
         title_es="Reunión sobre el desarme",
         summary_es="Un resumen en español.",
         start=start,
         end=start + dt.timedelta(hours=8),
-        registration_mode=Event.RegistrationMode.OPEN,
+        registration_mode=Meeting.RegistrationMode.OPEN,
     )
     session = SessionFactory(event=event, title_es="Mesa redonda")
-    untranslated = EventFactory(slug="sin-traduccion", title_fr="Rencontre en français")
+    untranslated = MeetingFactory(slug="sin-traduccion", title_fr="Rencontre en français")
     FindingFactory(event=event, title_es="La seguridad marítima", text_es="Piratería en el mar.")
     client = Client()
 
@@ -70,9 +70,9 @@ def main() -> dict:
     sitemap = client.get("/sitemap.xml").content.decode()
 
     client.force_login(StaffFactory())
-    admin_add = page(client, "admin:events_event_add")
+    admin_add = page(client, "admin:events_meeting_add")
     with translation.override("es"):
-        missing_es = client.get(reverse("admin:events_event_changelist"), {"missing": "es"})
+        missing_es = client.get(reverse("admin:events_meeting_changelist"), {"missing": "es"})
 
     admin_list = missing_es.content.decode()
 

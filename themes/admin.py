@@ -7,8 +7,8 @@ from modeltranslation.admin import TranslationStackedInline
 from core.admin import registered_admin
 from core.languages import localized
 from core.translation_admin import TranslationStatusAdmin
-from events.forms import EventAdminForm
-from events.models import Event
+from events.forms import MeetingAdminForm
+from events.models import Meeting
 
 from .models import Finding, Theme
 
@@ -19,7 +19,7 @@ class ThemeAdmin(TranslationStatusAdmin):
     list_editable = ["order"]
     search_fields = localized("name")
     prepopulated_fields = {"slug": ["name"]}
-    # A meeting's themes are chosen on the meeting's page (EventAdmin below).
+    # A meeting's themes are chosen on the meeting's page (MeetingAdmin below).
     exclude = ["events"]
 
 
@@ -45,7 +45,7 @@ class FindingAdmin(TranslationStatusAdmin):
 # its themes (the relation is Theme.events, so the form carries the field) and its findings.
 
 
-class EventThemesForm(EventAdminForm):
+class EventThemesForm(MeetingAdminForm):
     themes = forms.ModelMultipleChoiceField(
         Theme.objects.all(),
         required=False,
@@ -84,12 +84,12 @@ def with_themes(fieldsets):
     return result
 
 
-RegisteredEventAdmin = registered_admin(Event)
+RegisteredMeetingAdmin = registered_admin(Meeting)
 
 
-@admin.register(Event)
-class EventAdmin(RegisteredEventAdmin):
+@admin.register(Meeting)
+class MeetingAdmin(RegisteredMeetingAdmin):
     form = EventThemesForm
-    list_filter = [*RegisteredEventAdmin.list_filter, "themes"]
-    fieldsets = with_themes(RegisteredEventAdmin.fieldsets)
-    inlines = [*RegisteredEventAdmin.inlines, FindingInline]
+    list_filter = [*RegisteredMeetingAdmin.list_filter, "themes"]
+    fieldsets = with_themes(RegisteredMeetingAdmin.fieldsets)
+    inlines = [*RegisteredMeetingAdmin.inlines, FindingInline]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from core.dates import date_range
-from events.models import Event
+from events.models import Meeting
 
 from .models import Finding, Theme
 
@@ -50,7 +50,7 @@ class FindingFilter(django_filters.FilterSet):
         label=_("Meeting"),
         field_name="event",
         to_field_name="slug",
-        queryset=Event.objects.public().order_by("-start"),
+        queryset=Meeting.objects.public().order_by("-start"),
         empty_label=_("All meetings"),
     )
     year = django_filters.ChoiceFilter(

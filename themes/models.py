@@ -19,10 +19,10 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, EventOrganiser
+from events.models import Meeting, MeetingOrganiser
 
-# What `Event.objects.public()` shows, for queries that reach meetings through a relation.
-PUBLIC_STATUSES = [Event.Status.PUBLISHED, Event.Status.CANCELLED]
+# What `Meeting.objects.public()` shows, for queries that reach meetings through a relation.
+PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED]
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -32,11 +32,11 @@ class ThemeQuerySet(models.QuerySet):
         # Meetings are counted in a subquery: a second join would multiply the findings' rows.
         meetings = (
             Theme.events.through.objects.filter(
-                theme=OuterRef("pk"), event__status__in=PUBLIC_STATUSES
+                theme=OuterRef("pk"), meeting__status__in=PUBLIC_STATUSES
             )
             .order_by()
             .values("theme")
-            .annotate(count=Count("event"))
+            .annotate(count=Count("meeting"))
             .values("count")
         )
         return self.annotate(
@@ -67,7 +67,7 @@ class Theme(models.Model):
     # Owned here so that events never names themes: `event.themes` is the reverse accessor.
     # The table keeps the name it had when the meeting held the relation.
     events = models.ManyToManyField(
-        Event,
+        Meeting,
         blank=True,
         related_name="themes",
         verbose_name=_("meetings"),
@@ -101,7 +101,7 @@ class FindingQuerySet(models.QuerySet):
         return self.for_cards().prefetch_related(
             Prefetch(
                 "event__event_organisers",
-                queryset=EventOrganiser.objects.select_related("organisation"),
+                queryset=MeetingOrganiser.objects.select_related("organisation"),
             )
         )
 
@@ -159,7 +159,7 @@ class Finding(models.Model):
         BOTH = "both", _("Civil and military")
 
     event = models.ForeignKey(
-        "events.Event",
+        "events.Meeting",
         on_delete=models.CASCADE,
         related_name="findings",
         verbose_name=_("meeting"),

@@ -20,7 +20,7 @@ from core.exports import (
     paragraphs,
     quoted,
 )
-from events.models import EventOrganiser
+from events.models import MeetingOrganiser
 from events.opendata import dates, where
 
 from .citations import finding_citation
@@ -41,7 +41,7 @@ def open_findings():
             "themes",
             Prefetch(
                 "event__event_organisers",
-                queryset=EventOrganiser.objects.select_related("organisation"),
+                queryset=MeetingOrganiser.objects.select_related("organisation"),
             ),
         )
     )

@@ -5,7 +5,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from core.views import FilteredListMixin
-from events.models import Event
+from events.models import Meeting
 
 from .chart import KIND_PLURALS, build_chart
 from .filters import FindingFilter
@@ -53,7 +53,7 @@ class ThemeDetailView(DetailView):
             group["total"] = getattr(theme, group["kind"])
             group["explorer_url"] = explorer_url(theme=theme.slug, kind=group["kind"])
         meetings = (
-            Event.objects.public()
+            Meeting.objects.public()
             .filter(themes=theme)
             .with_listing()
             .order_by("-start")[:MEETINGS_ON_THEME_PAGE]

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.factories import EventFactory, RegistrationFactory, SessionFactory, StaffFactory
+from tests.factories import MeetingFactory, RegistrationFactory, SessionFactory, StaffFactory
 
 TIMEOUT = 15
 
@@ -33,7 +33,7 @@ def staff_browser(browser, live_server, transactional_db):
 
 @pytest.fixture
 def meeting(transactional_db):
-    session = SessionFactory(event=EventFactory(title_fr="Atelier", title_en="Workshop"))
+    session = SessionFactory(event=MeetingFactory(title_fr="Atelier", title_en="Workshop"))
     RegistrationFactory(session=session)
     return session.event
 
@@ -56,9 +56,9 @@ def admin_pages(meeting):
     session = meeting.sessions.first()
     return {
         "index": reverse("admin:index"),
-        "meetings": reverse("admin:events_event_changelist"),
-        "meeting add": reverse("admin:events_event_add"),
-        "meeting change": reverse("admin:events_event_change", args=[meeting.pk]),
+        "meetings": reverse("admin:events_meeting_changelist"),
+        "meeting add": reverse("admin:events_meeting_add"),
+        "meeting change": reverse("admin:events_meeting_change", args=[meeting.pk]),
         "session change": reverse("admin:events_session_change", args=[session.pk]),
         "registrations": reverse("admin:participants_registration_changelist"),
     }

@@ -6,8 +6,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events.calendar import sessions_calendar
-from events.models import Event
-from tests.factories import EventFactory, SessionFactory, geneva
+from events.models import Meeting
+from tests.factories import MeetingFactory, SessionFactory, geneva
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def soon(days: int, hour: int = 9) -> dt.datetime:
 
 
 def test_meeting_file_has_one_entry_at_the_local_time_of_the_venue(client):
-    EventFactory(
+    MeetingFactory(
         slug="ia",
         title_fr="L’IA et la paix",
         start=geneva(2025, 4, 15, 9),
@@ -50,7 +50,7 @@ def test_meeting_file_has_one_entry_at_the_local_time_of_the_venue(client):
 
 
 def test_multi_day_meeting_ends_on_its_last_day(client):
-    EventFactory(slug="deux-jours", start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 16, 17))
+    MeetingFactory(slug="deux-jours", start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 16, 17))
 
     [entry] = entries(client.get("/fr/rencontres/deux-jours/calendrier.ics"))
 
@@ -61,7 +61,7 @@ def test_multi_day_meeting_ends_on_its_last_day(client):
 
 def test_meeting_in_another_time_zone_keeps_its_own(client):
     montreal = zoneinfo.ZoneInfo("America/Toronto")
-    EventFactory(
+    MeetingFactory(
         slug="montreal",
         timezone="America/Toronto",
         start=dt.datetime(2025, 6, 10, 9, tzinfo=montreal),
@@ -79,7 +79,7 @@ def test_meeting_in_another_time_zone_keeps_its_own(client):
 
 
 def test_meeting_recorded_without_hours_is_an_all_day_entry(client):
-    EventFactory(
+    MeetingFactory(
         slug="sans-heures",
         start=geneva(2025, 4, 15, 0),
         end=dt.datetime(2025, 4, 16, 23, 59, 59, tzinfo=zoneinfo.ZoneInfo("Europe/Zurich")),
@@ -93,7 +93,7 @@ def test_meeting_recorded_without_hours_is_an_all_day_entry(client):
 
 
 def test_meeting_file_follows_the_language_of_its_address(client):
-    EventFactory(slug="ia", title_fr="L’IA et la paix", title_en="AI and peace")
+    MeetingFactory(slug="ia", title_fr="L’IA et la paix", title_en="AI and peace")
 
     [entry] = entries(client.get("/en/meetings/ia/calendar.ics"))
 
@@ -105,7 +105,7 @@ def test_meeting_file_follows_the_language_of_its_address(client):
 
 
 def test_cancelled_meeting_is_cancelled_in_its_file(client):
-    EventFactory(slug="annulee", title_en="AI and peace", status=Event.Status.CANCELLED)
+    MeetingFactory(slug="annulee", title_en="AI and peace", status=Meeting.Status.CANCELLED)
 
     [entry] = entries(client.get("/en/meetings/annulee/calendar.ics"))
 
@@ -114,7 +114,7 @@ def test_cancelled_meeting_is_cancelled_in_its_file(client):
 
 
 def test_session_file_has_the_session_times_and_room(client):
-    event = EventFactory(slug="ia", title_fr="L’IA et la paix")
+    event = MeetingFactory(slug="ia", title_fr="L’IA et la paix")
     session = SessionFactory(
         event=event,
         title_fr="Table ronde",
@@ -139,8 +139,8 @@ def test_session_file_has_the_session_times_and_room(client):
 
 
 def test_session_of_another_meeting_is_not_found(client):
-    EventFactory(slug="ia")
-    other = SessionFactory(event=EventFactory(slug="autre"))
+    MeetingFactory(slug="ia")
+    other = SessionFactory(event=MeetingFactory(slug="autre"))
 
     response = client.get(f"/fr/rencontres/ia/seances/{other.pk}/calendrier.ics")
 
@@ -156,7 +156,7 @@ def test_session_of_another_meeting_is_not_found(client):
     ],
 )
 def test_unknown_or_draft_meeting_has_no_file(client, path):
-    EventFactory(slug="brouillon", status=Event.Status.DRAFT)
+    MeetingFactory(slug="brouillon", status=Meeting.Status.DRAFT)
 
     response = client.get(path)
 
@@ -164,7 +164,7 @@ def test_unknown_or_draft_meeting_has_no_file(client, path):
 
 
 def test_session_of_a_draft_meeting_has_no_file(client):
-    session = SessionFactory(event=EventFactory(slug="brouillon", status=Event.Status.DRAFT))
+    session = SessionFactory(event=MeetingFactory(slug="brouillon", status=Meeting.Status.DRAFT))
 
     response = client.get(f"/fr/rencontres/brouillon/seances/{session.pk}/calendrier.ics")
 
@@ -172,15 +172,15 @@ def test_session_of_a_draft_meeting_has_no_file(client):
 
 
 def test_upcoming_calendar_has_one_entry_per_upcoming_public_meeting(client):
-    EventFactory(title_fr="Rencontre passée")
-    first = EventFactory(title_fr="Prochaine rencontre", start=soon(10), end=soon(10, 17))
-    cancelled = EventFactory(
+    MeetingFactory(title_fr="Rencontre passée")
+    first = MeetingFactory(title_fr="Prochaine rencontre", start=soon(10), end=soon(10, 17))
+    cancelled = MeetingFactory(
         title_fr="Rencontre annulée",
         start=soon(20),
         end=soon(21, 17),
-        status=Event.Status.CANCELLED,
+        status=Meeting.Status.CANCELLED,
     )
-    EventFactory(title_fr="Rencontre en préparation", start=soon(5), status=Event.Status.DRAFT)
+    MeetingFactory(title_fr="Rencontre en préparation", start=soon(5), status=Meeting.Status.DRAFT)
 
     response = client.get("/fr/rencontres/calendrier.ics")
 
@@ -198,7 +198,7 @@ def test_upcoming_calendar_has_one_entry_per_upcoming_public_meeting(client):
 
 
 def test_upcoming_calendar_name_follows_the_language(client):
-    EventFactory(title_en="Next meeting", start=soon(10), end=soon(10, 17))
+    MeetingFactory(title_en="Next meeting", start=soon(10), end=soon(10, 17))
 
     calendar = Calendar.from_ical(client.get("/en/meetings/calendar.ics").content)
 
@@ -210,12 +210,12 @@ def test_upcoming_calendar_queries_do_not_grow_with_the_number_of_meetings(
     client, django_assert_max_num_queries
 ):
     for index in range(3):
-        EventFactory(start=soon(index + 1), end=soon(index + 1, 17))
+        MeetingFactory(start=soon(index + 1), end=soon(index + 1, 17))
 
     with django_assert_max_num_queries(1) as small_queries:
         client.get("/fr/rencontres/calendrier.ics")
     for index in range(27):
-        EventFactory(start=soon(index + 5), end=soon(index + 5, 17))
+        MeetingFactory(start=soon(index + 5), end=soon(index + 5, 17))
     with django_assert_max_num_queries(len(small_queries)):
         response = client.get("/fr/rencontres/calendrier.ics")
 
@@ -223,7 +223,7 @@ def test_upcoming_calendar_queries_do_not_grow_with_the_number_of_meetings(
 
 
 def test_e_mail_calendar_and_session_file_share_the_session_uid(client):
-    event = EventFactory(slug="ia")
+    event = MeetingFactory(slug="ia")
     first = SessionFactory(event=event, start=geneva(2025, 4, 15, 9))
     second = SessionFactory(event=event, start=geneva(2025, 4, 15, 14))
 
@@ -236,7 +236,7 @@ def test_e_mail_calendar_and_session_file_share_the_session_uid(client):
 
 def test_zone_with_utcs_offset_is_still_named_in_the_file(client):
     dakar = zoneinfo.ZoneInfo("Africa/Dakar")
-    EventFactory(
+    MeetingFactory(
         slug="dakar",
         timezone="Africa/Dakar",
         start=dt.datetime(2026, 3, 10, 9, 30, tzinfo=dakar),

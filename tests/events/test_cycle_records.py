@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import translation
 from modeltranslation.translator import translator
 
-from events.models import Cycle, Event, Organisation, Programme, Session, Speaker
+from events.models import Cycle, Meeting, Organisation, Session, Speaker, StrategicProject
 from tests.test_settings import start_web  # noqa: F401 - the image's start script, run
 from themes.demo import CYCLE_RECORDS, EXAMPLE, Loader, data_read, typeset_fr
 from themes.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG
@@ -26,9 +26,9 @@ ZURICH = ZoneInfo("Europe/Zurich")
 SECTIONS = {
     "themes": Theme,
     "cycle": Cycle,
-    "strategic_projects": Programme,
+    "strategic_projects": StrategicProject,
     "organisations": Organisation,
-    "meetings": Event,
+    "meetings": Meeting,
     "findings": Finding,
     "speakers": Speaker,
     "sessions": Session,
@@ -61,11 +61,11 @@ def data_rows(data: Any, model: type | None = None):
 def test_cycle_records_alone_hold_the_real_meeting_and_no_example():
     output = run("load_cycle_records")
 
-    meeting = Event.objects.get()
+    meeting = Meeting.objects.get()
     assert meeting.slug == MEETING_SLUG and not meeting.is_example
     assert meeting.local_start.date() == dt.date(2025, 4, 15)
     assert meeting.findings.count() == 15
-    assert not Event.objects.filter(slug=EXAMPLE_SLUG).exists()
+    assert not Meeting.objects.filter(slug=EXAMPLE_SLUG).exists()
     assert not Session.objects.exists() and not Speaker.objects.exists()
     assert "Created: 9 themes, 1 meeting cycle, 2 strategic projects, 3 organisations" in output
     assert "1 meeting," in output and "15 findings" in output
@@ -73,22 +73,22 @@ def test_cycle_records_alone_hold_the_real_meeting_and_no_example():
 
 def test_cycle_records_run_again_leave_the_meeting_alone_and_reset_restores_it():
     run("load_cycle_records")
-    Event.objects.filter(slug=MEETING_SLUG).update(title_en="Edited", status=Event.Status.DRAFT)
+    Meeting.objects.filter(slug=MEETING_SLUG).update(title_en="Edited", status=Meeting.Status.DRAFT)
 
     second = run("load_cycle_records")
-    kept = Event.objects.get(slug=MEETING_SLUG)
+    kept = Meeting.objects.get(slug=MEETING_SLUG)
     reset = run("load_cycle_records", "--reset")
-    restored = Event.objects.get(slug=MEETING_SLUG)
+    restored = Meeting.objects.get(slug=MEETING_SLUG)
 
     assert "Created nothing: the cycle's records are there." in second
     assert "Left as they were: 1 meeting." in second
-    assert kept.title_en == "Edited" and kept.status == Event.Status.DRAFT
+    assert kept.title_en == "Edited" and kept.status == Meeting.Status.DRAFT
     assert (
         "Restored to their shipped content: 9 themes, 1 meeting cycle, 2 strategic projects, "
         "3 organisations, 1 meeting, 3 organisers, 15 findings." in reset
     )
     assert restored.title_en.startswith("Artificial intelligence: taking stock")
-    assert restored.status == Event.Status.PUBLISHED
+    assert restored.status == Meeting.Status.PUBLISHED
 
 
 def test_demo_after_the_records_adds_only_the_example():
@@ -96,7 +96,7 @@ def test_demo_after_the_records_adds_only_the_example():
 
     output = run("load_demo")
 
-    assert set(Event.objects.values_list("slug", flat=True)) == {MEETING_SLUG, EXAMPLE_SLUG}
+    assert set(Meeting.objects.values_list("slug", flat=True)) == {MEETING_SLUG, EXAMPLE_SLUG}
     assert "Created: 1 meeting, 1 organiser, 4 speakers, 4 sessions" in output
     assert "Left as they were: 1 meeting, 9 themes" in output
 
@@ -115,14 +115,14 @@ def test_every_translated_text_of_the_data_files_is_in_every_language(name):
             assert len(filled) == 1, f"{model.__name__}.{field} is empty in one language: {text}"
             texts += 1
 
-    assert {model for model, _row in rows} >= {Event}
+    assert {model for model, _row in rows} >= {Meeting}
     assert texts > 10
 
 
 def test_french_texts_are_loaded_with_french_spacing():
     run("load_demo")
 
-    meeting = Event.objects.get(slug=MEETING_SLUG)
+    meeting = Meeting.objects.get(slug=MEETING_SLUG)
     assert "L’intelligence artificielle\u00a0: un état des lieux" in meeting.title_fr
     assert "«\u00a0la langue française, langue internationale\u00a0»" in meeting.description_fr
     for model in SECTIONS.values():
@@ -143,12 +143,12 @@ def test_the_example_is_dated_from_now_and_a_reset_moves_it_again():
     later_now = dt.datetime(2032, 6, 1, 12, 0, tzinfo=dt.UTC)
 
     Loader(reset=False, now=first_now).load([CYCLE_RECORDS, EXAMPLE])
-    example = Event.objects.get(slug=EXAMPLE_SLUG)
+    example = Meeting.objects.get(slug=EXAMPLE_SLUG)
     first_session = example.sessions.get(order=0)
     Loader(reset=False, now=later_now).load([CYCLE_RECORDS, EXAMPLE])
-    kept = Event.objects.get(slug=EXAMPLE_SLUG)
+    kept = Meeting.objects.get(slug=EXAMPLE_SLUG)
     Loader(reset=True, now=later_now).load([CYCLE_RECORDS, EXAMPLE])
-    moved = Event.objects.get(slug=EXAMPLE_SLUG)
+    moved = Meeting.objects.get(slug=EXAMPLE_SLUG)
 
     assert example.start == dt.datetime(2031, 3, 12, 9, 0, tzinfo=ZURICH)  # 60 days on
     assert example.end == dt.datetime(2031, 3, 13, 17, 0, tzinfo=ZURICH)
@@ -156,7 +156,7 @@ def test_the_example_is_dated_from_now_and_a_reset_moves_it_again():
     assert kept.start == example.start
     assert moved.start == dt.datetime(2032, 7, 31, 9, 0, tzinfo=ZURICH)
     assert moved.sessions.get(order=3).end == dt.datetime(2032, 8, 1, 17, 0, tzinfo=ZURICH)
-    real = Event.objects.get(slug=MEETING_SLUG)
+    real = Meeting.objects.get(slug=MEETING_SLUG)
     assert real.local_start.date() == dt.date(2025, 4, 15)
 
 

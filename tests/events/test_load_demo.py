@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import translation
 
-from events.models import Event, Session, Speaker
+from events.models import Meeting, Session, Speaker
 from tests.factories import FindingFactory, SessionFactory, SpeakerFactory
 from themes.demo import CYCLE_RECORDS, data_read
 from themes.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG, Command
@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 COUNTED = [
     "events.Cycle",
     "events.Organisation",
-    "events.Programme",
-    "events.Event",
-    "events.EventOrganiser",
+    "events.StrategicProject",
+    "events.Meeting",
+    "events.MeetingOrganiser",
     "events.Session",
     "events.Speaker",
     "events.SessionSpeaker",
@@ -49,7 +49,7 @@ def test_load_demo_twice_gives_the_same_rows():
     load_demo()
 
     assert row_counts() == first
-    assert first["events.Event"] == 2
+    assert first["events.Meeting"] == 2
 
 
 def test_first_load_says_what_it_created_and_the_second_what_it_left_alone():
@@ -66,9 +66,9 @@ def test_first_load_says_what_it_created_and_the_second_what_it_left_alone():
 
 def test_staff_edits_of_the_real_meeting_and_of_a_finding_survive_a_second_load():
     load_demo()
-    meeting = Event.objects.get(slug=MEETING_SLUG)
-    Event.objects.filter(pk=meeting.pk).update(
-        title_fr="Titre revu par l’équipe", status=Event.Status.DRAFT
+    meeting = Meeting.objects.get(slug=MEETING_SLUG)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        title_fr="Titre revu par l’équipe", status=Meeting.Status.DRAFT
     )
     finding = meeting.findings.get(kind="risk", order=0)
     Finding.objects.filter(pk=finding.pk).update(text_en="Wording checked by staff.")
@@ -78,28 +78,28 @@ def test_staff_edits_of_the_real_meeting_and_of_a_finding_survive_a_second_load(
     meeting.refresh_from_db()
     finding.refresh_from_db()
     assert meeting.title_fr == "Titre revu par l’équipe"
-    assert meeting.status == Event.Status.DRAFT
+    assert meeting.status == Meeting.Status.DRAFT
     assert finding.text_en == "Wording checked by staff."
 
 
 def test_an_unpublished_example_stays_unpublished_and_keeps_its_dates():
     load_demo()
-    example = Event.objects.get(slug=EXAMPLE_SLUG)
+    example = Meeting.objects.get(slug=EXAMPLE_SLUG)
     moved = example.start - dt.timedelta(days=30)
-    Event.objects.filter(pk=example.pk).update(
-        status=Event.Status.DRAFT, start=moved, end=moved + dt.timedelta(hours=8)
+    Meeting.objects.filter(pk=example.pk).update(
+        status=Meeting.Status.DRAFT, start=moved, end=moved + dt.timedelta(hours=8)
     )
 
     load_demo()
 
     example.refresh_from_db()
-    assert example.status == Event.Status.DRAFT
+    assert example.status == Meeting.Status.DRAFT
     assert example.start == moved
 
 
 def test_a_finding_staff_added_with_the_key_of_a_demo_finding_does_not_crash_it():
     load_demo()
-    meeting = Event.objects.get(slug=MEETING_SLUG)
+    meeting = Meeting.objects.get(slug=MEETING_SLUG)
     added = FindingFactory(event=meeting, kind="risk", order=0, title_en="Added by staff")
 
     load_demo()
@@ -112,7 +112,7 @@ def test_a_finding_staff_added_with_the_key_of_a_demo_finding_does_not_crash_it(
 
 def test_sessions_and_speakers_staff_added_to_the_example_do_not_crash_a_reset():
     load_demo()
-    example = Event.objects.get(slug=EXAMPLE_SLUG)
+    example = Meeting.objects.get(slug=EXAMPLE_SLUG)
     added = SessionFactory(event=example, order=0, title_en="Added by staff")
     SpeakerFactory(name="Intervenante exemple A")
 
@@ -126,7 +126,7 @@ def test_sessions_and_speakers_staff_added_to_the_example_do_not_crash_a_reset()
 
 def test_a_demo_finding_staff_deleted_stays_deleted():
     load_demo()
-    meeting = Event.objects.get(slug=MEETING_SLUG)
+    meeting = Meeting.objects.get(slug=MEETING_SLUG)
     count = meeting.findings.count()
     meeting.findings.get(kind="risk", order=0).delete()
 
@@ -138,22 +138,22 @@ def test_a_demo_finding_staff_deleted_stays_deleted():
 
 def test_a_demo_meeting_staff_deleted_is_created_again_with_its_findings():
     load_demo()
-    meeting = Event.objects.get(slug=MEETING_SLUG)
+    meeting = Meeting.objects.get(slug=MEETING_SLUG)
     count = meeting.findings.count()
     meeting.delete()
 
     output = load_demo()
 
-    assert Event.objects.get(slug=MEETING_SLUG).findings.count() == count
+    assert Meeting.objects.get(slug=MEETING_SLUG).findings.count() == count
     assert f"Created: 1 meeting, 3 organisers, {count} findings." in output
     assert "Left as they were: 1 meeting, 9 themes" in output
 
 
 def test_reset_restores_the_shipped_texts_status_and_deleted_rows():
     load_demo()
-    meeting = Event.objects.get(slug=MEETING_SLUG)
-    Event.objects.filter(pk=meeting.pk).update(title_en="Edited", status=Event.Status.DRAFT)
-    Event.objects.filter(slug=EXAMPLE_SLUG).update(status=Event.Status.CANCELLED)
+    meeting = Meeting.objects.get(slug=MEETING_SLUG)
+    Meeting.objects.filter(pk=meeting.pk).update(title_en="Edited", status=Meeting.Status.DRAFT)
+    Meeting.objects.filter(slug=EXAMPLE_SLUG).update(status=Meeting.Status.CANCELLED)
     count = meeting.findings.count()
     finding = meeting.findings.get(kind="opportunity", order=0)
     shipped = finding.title_en
@@ -165,8 +165,8 @@ def test_reset_restores_the_shipped_texts_status_and_deleted_rows():
     meeting.refresh_from_db()
     finding.refresh_from_db()
     assert meeting.title_en == data_read(CYCLE_RECORDS)["meetings"][0]["title"]["en"]
-    assert meeting.status == Event.Status.PUBLISHED
-    assert Event.objects.get(slug=EXAMPLE_SLUG).status == Event.Status.PUBLISHED
+    assert meeting.status == Meeting.Status.PUBLISHED
+    assert Meeting.objects.get(slug=EXAMPLE_SLUG).status == Meeting.Status.PUBLISHED
     assert finding.title_en == shipped
     assert meeting.findings.count() == count
     assert "Created: 1 finding." in output
@@ -184,7 +184,7 @@ def test_help_names_the_reset_option():
 def test_demo_holds_the_meeting_of_15_april_2025_and_its_findings():
     call_command("load_demo")
 
-    meeting = Event.objects.get(is_example=False)
+    meeting = Meeting.objects.get(is_example=False)
     organisers = {
         o.organisation.acronym_fr or o.organisation.name_fr for o in meeting.event_organisers.all()
     }
@@ -209,7 +209,7 @@ def test_demo_holds_the_meeting_of_15_april_2025_and_its_findings():
 )
 def test_demo_meeting_page_lists_its_findings_in_each_language(client, language, headings):
     call_command("load_demo")
-    meeting = Event.objects.get(is_example=False)
+    meeting = Meeting.objects.get(is_example=False)
     finding = meeting.findings.filter(kind="risk").first()
 
     response = client.get(
@@ -225,7 +225,7 @@ def test_demo_meeting_page_lists_its_findings_in_each_language(client, language,
 def test_demo_example_meeting_is_upcoming_with_sessions_and_capacities():
     call_command("load_demo")
 
-    example = Event.objects.get(is_example=True)
+    example = Meeting.objects.get(is_example=True)
 
     assert example.is_upcoming
     assert example.sessions.filter(capacity__isnull=False).count() >= 3

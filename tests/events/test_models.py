@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from events.models import Event, Organisation, validate_timezone
+from events.models import Meeting, Organisation, validate_timezone
 from participants.models import Registration
 from tests.factories import (
-    EventFactory,
-    EventOrganiserFactory,
+    MeetingFactory,
+    MeetingOrganiserFactory,
     OrganisationFactory,
     ParticipantFactory,
     RegistrationFactory,
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_database_refuses_a_session_that_ends_before_it_starts():
-    event = EventFactory()
+    event = MeetingFactory()
 
     with pytest.raises(IntegrityError), transaction.atomic():
         SessionFactory(event=event, start=geneva(2025, 4, 15, 11), end=geneva(2025, 4, 15, 10))
@@ -29,11 +29,11 @@ def test_database_refuses_a_session_that_ends_before_it_starts():
 
 def test_database_refuses_a_meeting_that_ends_before_it_starts():
     with pytest.raises(IntegrityError), transaction.atomic():
-        EventFactory(start=geneva(2025, 4, 15, 11), end=geneva(2025, 4, 14, 10))
+        MeetingFactory(start=geneva(2025, 4, 15, 11), end=geneva(2025, 4, 14, 10))
 
 
 def test_session_outside_its_meeting_days_is_refused_with_a_message():
-    event = EventFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 18))
+    event = MeetingFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 18))
     session = SessionFactory.build(
         event=event, start=geneva(2025, 4, 16, 9), end=geneva(2025, 4, 16, 10)
     )
@@ -45,7 +45,7 @@ def test_session_outside_its_meeting_days_is_refused_with_a_message():
 
 
 def test_session_on_the_last_day_of_a_multi_day_meeting_is_accepted():
-    event = EventFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 16, 17))
+    event = MeetingFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 16, 17))
     session = SessionFactory.build(
         event=event, start=geneva(2025, 4, 16, 14), end=geneva(2025, 4, 16, 15)
     )
@@ -54,17 +54,17 @@ def test_session_on_the_last_day_of_a_multi_day_meeting_is_accepted():
 
 
 def test_meeting_slugs_are_unique():
-    EventFactory(slug="rencontre")
+    MeetingFactory(slug="rencontre")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        EventFactory(slug="rencontre")
+        MeetingFactory(slug="rencontre")
 
 
 def test_an_organisation_is_organiser_of_a_meeting_once():
-    link = EventOrganiserFactory()
+    link = MeetingOrganiserFactory()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        EventOrganiserFactory(event=link.event, organisation=link.organisation)
+        MeetingOrganiserFactory(event=link.event, organisation=link.organisation)
 
 
 def test_database_refuses_a_state_without_francophonie_status():
@@ -116,17 +116,17 @@ def test_participant_e_mail_is_unique_whatever_its_case():
 
 
 def test_english_title_falls_back_to_french_when_missing():
-    event = EventFactory(title_fr="Rencontre sans traduction", title_en="")
+    event = MeetingFactory(title_fr="Rencontre sans traduction", title_en="")
 
     from django.utils import translation
 
     with translation.override("en"):
-        fetched = Event.objects.get(pk=event.pk)
+        fetched = Meeting.objects.get(pk=event.pk)
         assert fetched.title == "Rencontre sans traduction"
 
 
 def test_multi_day_meeting_is_known_as_such():
-    event = EventFactory(
+    event = MeetingFactory(
         start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 9) + dt.timedelta(days=1)
     )
 
@@ -134,7 +134,9 @@ def test_multi_day_meeting_is_known_as_such():
 
 
 def test_meeting_time_zone_outside_the_iana_list_is_refused_with_a_message():
-    event = EventFactory.build(cycle=EventFactory().cycle, slug="ailleurs", timezone="Mars/Base")
+    event = MeetingFactory.build(
+        cycle=MeetingFactory().cycle, slug="ailleurs", timezone="Mars/Base"
+    )
 
     with pytest.raises(ValidationError) as error:
         event.full_clean()
@@ -145,16 +147,16 @@ def test_meeting_time_zone_outside_the_iana_list_is_refused_with_a_message():
 
 
 def test_time_zone_choices_list_every_iana_zone_with_geneva_by_default():
-    choices = dict(Event._meta.get_field("timezone").choices)
+    choices = dict(Meeting._meta.get_field("timezone").choices)
 
-    assert Event().timezone == "Europe/Zurich"
+    assert Meeting().timezone == "Europe/Zurich"
     assert {"Africa/Dakar", "America/Montreal", "Asia/Ho_Chi_Minh", "Europe/Zurich"} <= set(choices)
     assert choices["Asia/Ho_Chi_Minh"] == "Asia/Ho Chi Minh"
 
 
 def test_sessions_keep_their_local_times_when_the_meeting_changes_zone():
     montreal = zoneinfo.ZoneInfo("America/Montreal")
-    event = EventFactory(start=geneva(2026, 10, 31, 9), end=geneva(2026, 11, 2, 18))
+    event = MeetingFactory(start=geneva(2026, 10, 31, 9), end=geneva(2026, 11, 2, 18))
     before = SessionFactory(
         event=event, start=geneva(2026, 10, 31, 9), end=geneva(2026, 10, 31, 10)
     )

@@ -17,8 +17,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event, Session
-from tests.factories import CycleFactory, EventFactory, SessionFactory
+from events.models import Meeting, Session
+from tests.factories import CycleFactory, MeetingFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,12 +120,12 @@ def new_session_row(index: int, title: str, start: dt.datetime, end: dt.datetime
 
 def add_meeting(client, *, zone: str, start, end, sessions=(), **fields):
     """Fill in the meeting add form as staff do, with its sessions inline, and save."""
-    data = form_of(client.get(reverse("admin:events_event_add")))
+    data = form_of(client.get(reverse("admin:events_meeting_add")))
     data |= {
         "cycle": str(CycleFactory().pk),
         "title_fr": "Rencontre de terrain",
         "slug": "terrain",
-        "status": Event.Status.PUBLISHED,
+        "status": Meeting.Status.PUBLISHED,
         "timezone": zone,
         **times("", start, end),
         "sessions-TOTAL_FORMS": str(len(sessions)),
@@ -133,11 +133,11 @@ def add_meeting(client, *, zone: str, start, end, sessions=(), **fields):
     }
     for index, (title, session_start, session_end) in enumerate(sessions):
         data |= new_session_row(index, title, session_start, session_end)
-    return client.post(reverse("admin:events_event_add"), data)
+    return client.post(reverse("admin:events_meeting_add"), data)
 
 
 def change_page(client, event):
-    return client.get(reverse("admin:events_event_change", args=[event.pk]))
+    return client.get(reverse("admin:events_meeting_change", args=[event.pk]))
 
 
 def shown_times(response, prefix: str = "") -> tuple[str, str]:
@@ -170,7 +170,7 @@ def test_dakar_meeting_typed_in_the_admin_is_stored_and_shown_in_dakar_time(staf
     )
 
     assert response.status_code == 302, response.context["errors"]
-    event = Event.objects.get(slug="terrain")
+    event = Meeting.objects.get(slug="terrain")
     session = event.sessions.get()
     assert event.timezone == "Africa/Dakar"
     assert event.start == dt.datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
@@ -194,7 +194,7 @@ def test_dakar_times_typed_are_what_lists_pages_exports_and_calendars_show(staff
     )
     session = Session.objects.get()
 
-    meetings = staff_client.get(reverse("admin:events_event_changelist"))
+    meetings = staff_client.get(reverse("admin:events_meeting_changelist"))
     sessions = staff_client.get(reverse("admin:events_session_changelist"))
     page = client.get("/fr/rencontres/terrain/")
     meeting_ics = client.get("/fr/rencontres/terrain/calendrier.ics")
@@ -231,7 +231,7 @@ def test_registration_email_gives_the_session_times_staff_typed(
         start=opening,
         end=opening + dt.timedelta(hours=8),
         sessions=[("Ouverture", opening, opening + dt.timedelta(hours=3))],
-        registration_mode=Event.RegistrationMode.OPEN,
+        registration_mode=Meeting.RegistrationMode.OPEN,
     )
     session = Session.objects.get()
 
@@ -315,14 +315,14 @@ def test_time_repeated_by_the_clock_change_gets_a_form_error(staff_client):
     errors = re.search(r'id="id_sessions-0-start_error">(.*?)</ul>', response.text).group(1)
     assert "2026-11-01 01:30:00" in errors
     assert "America/Montreal" in errors
-    assert not Event.objects.exists()
+    assert not Meeting.objects.exists()
 
 
 # Asia/Ho_Chi_Minh: UTC+7, the morning there is still the day before in UTC.
 
 
 def test_session_added_on_its_own_is_typed_in_its_meetings_zone(staff_client, client):
-    event = EventFactory(
+    event = MeetingFactory(
         slug="hanoi",
         timezone="Asia/Ho_Chi_Minh",
         start=dt.datetime(2026, 6, 10, 6, 30, tzinfo=SAIGON),
@@ -376,7 +376,7 @@ def test_session_change_form_reads_and_parses_in_the_meetings_zone(staff_client)
 def test_correcting_the_zone_keeps_the_times_staff_typed_for_the_meeting_and_sessions(
     staff_client, client
 ):
-    event = EventFactory(
+    event = MeetingFactory(
         slug="dakar",
         timezone="Europe/Zurich",
         start=dt.datetime(2026, 3, 10, 9, 30, tzinfo=ZURICH),
@@ -394,7 +394,7 @@ def test_correcting_the_zone_keeps_the_times_staff_typed_for_the_meeting_and_ses
     )
     data = form_of(change_page(staff_client, event)) | {"timezone": "Africa/Dakar"}
 
-    response = staff_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    response = staff_client.post(reverse("admin:events_meeting_change", args=[event.pk]), data)
 
     assert response.status_code == 302, response.context["errors"]
     event.refresh_from_db()
@@ -414,7 +414,7 @@ def test_correcting_the_zone_keeps_the_times_staff_typed_for_the_meeting_and_ses
 
 
 def test_zone_change_moves_sessions_not_resubmitted_with_the_meeting(staff_client):
-    event = EventFactory(
+    event = MeetingFactory(
         timezone="Europe/Zurich",
         start=dt.datetime(2026, 3, 10, 9, 0, tzinfo=ZURICH),
         end=dt.datetime(2026, 3, 10, 18, 0, tzinfo=ZURICH),
@@ -429,7 +429,7 @@ def test_zone_change_moves_sessions_not_resubmitted_with_the_meeting(staff_clien
     data = {name: value for name, value in data.items() if not name.startswith("sessions-")}
     data |= {"sessions-TOTAL_FORMS": "0", "sessions-INITIAL_FORMS": "0"}
 
-    response = staff_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    response = staff_client.post(reverse("admin:events_meeting_change", args=[event.pk]), data)
 
     assert response.status_code == 302, response.context["errors"]
     session = Session.objects.get()
@@ -438,7 +438,7 @@ def test_zone_change_moves_sessions_not_resubmitted_with_the_meeting(staff_clien
 
 
 def test_saving_a_meeting_without_changing_its_zone_moves_nothing(staff_client):
-    event = EventFactory(
+    event = MeetingFactory(
         timezone="Africa/Dakar",
         start=dt.datetime(2026, 3, 10, 9, 0, tzinfo=DAKAR),
         end=dt.datetime(2026, 3, 10, 18, 0, tzinfo=DAKAR),
@@ -450,7 +450,7 @@ def test_saving_a_meeting_without_changing_its_zone_moves_nothing(staff_client):
     )
     data = form_of(change_page(staff_client, event))
 
-    response = staff_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    response = staff_client.post(reverse("admin:events_meeting_change", args=[event.pk]), data)
 
     assert response.status_code == 302, response.context["errors"]
     session.refresh_from_db()
@@ -463,7 +463,7 @@ def test_saving_a_meeting_without_changing_its_zone_moves_nothing(staff_client):
 
 
 def test_add_form_offers_iana_zones_with_geneva_chosen(staff_client):
-    response = staff_client.get(reverse("admin:events_event_add"))
+    response = staff_client.get(reverse("admin:events_meeting_add"))
 
     assert form_of(response)["timezone"] == "Europe/Zurich"
     assert '<option value="Africa/Dakar">Africa/Dakar</option>' in response.text
@@ -482,4 +482,4 @@ def test_unknown_zone_gets_a_form_error_and_nothing_is_stored(staff_client, zone
 
     assert response.status_code == 200
     assert "timezone" in response.context["adminform"].form.errors
-    assert not Event.objects.exists()
+    assert not Meeting.objects.exists()

@@ -4,15 +4,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from events.models import Event, EventOrganiser, Organisation
+from events.models import Meeting, MeetingOrganiser, Organisation
 from tests.factories import (
-    EventFactory,
-    EventOrganiserFactory,
     FindingFactory,
+    MeetingFactory,
+    MeetingOrganiserFactory,
     OrganisationFactory,
-    ProgrammeFactory,
     SessionFactory,
     SessionSpeakerFactory,
+    StrategicProjectFactory,
     ThemeFactory,
     geneva,
 )
@@ -32,7 +32,7 @@ def titles(response) -> list[str]:
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_home_page_answers_in_both_languages(client, language):
-    EventFactory(title_fr="Rencontre passée", title_en="Past meeting")
+    MeetingFactory(title_fr="Rencontre passée", title_en="Past meeting")
 
     response = client.get(f"/{language}/")
 
@@ -49,7 +49,7 @@ def test_root_redirects_to_the_french_home(client):
 
 
 def test_meeting_page_has_translated_addresses_and_texts(client):
-    event = EventFactory(slug="ia-2025", title_fr="L’IA et la paix", title_en="AI and peace")
+    event = MeetingFactory(slug="ia-2025", title_fr="L’IA et la paix", title_en="AI and peace")
     assert event.get_absolute_url() == "/fr/rencontres/ia-2025/"
 
     french = client.get("/fr/rencontres/ia-2025/")
@@ -60,7 +60,7 @@ def test_meeting_page_has_translated_addresses_and_texts(client):
 
 
 def test_language_switcher_keeps_the_page_and_its_filters(client):
-    EventFactory(slug="ia-2025")
+    MeetingFactory(slug="ia-2025")
 
     detail = client.get("/fr/rencontres/ia-2025/")
     listing = client.get("/fr/rencontres/?when=past")
@@ -70,7 +70,7 @@ def test_language_switcher_keeps_the_page_and_its_filters(client):
 
 
 def test_english_page_falls_back_to_french_text_when_english_is_missing(client):
-    EventFactory(slug="sans-anglais", title_fr="Rencontre non traduite", title_en="")
+    MeetingFactory(slug="sans-anglais", title_fr="Rencontre non traduite", title_en="")
 
     response = client.get("/en/meetings/sans-anglais/")
 
@@ -79,7 +79,9 @@ def test_english_page_falls_back_to_french_text_when_english_is_missing(client):
 
 
 def test_draft_meeting_is_a_404_for_the_public(client):
-    EventFactory(slug="brouillon", title_fr="Rencontre en préparation", status=Event.Status.DRAFT)
+    MeetingFactory(
+        slug="brouillon", title_fr="Rencontre en préparation", status=Meeting.Status.DRAFT
+    )
 
     detail = client.get("/fr/rencontres/brouillon/")
     listing = client.get("/fr/rencontres/")
@@ -90,17 +92,17 @@ def test_draft_meeting_is_a_404_for_the_public(client):
 
 
 def test_draft_meeting_is_visible_to_staff_in_the_admin(staff_client):
-    event = EventFactory(title_fr="Rencontre en préparation", status=Event.Status.DRAFT)
+    event = MeetingFactory(title_fr="Rencontre en préparation", status=Meeting.Status.DRAFT)
 
-    listing = staff_client.get(reverse("admin:events_event_changelist"))
-    change = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    listing = staff_client.get(reverse("admin:events_meeting_changelist"))
+    change = staff_client.get(reverse("admin:events_meeting_change", args=[event.pk]))
 
     assert "Rencontre en préparation" in listing.text
     assert change.status_code == 200
 
 
 def test_cancelled_meeting_stays_public_with_its_notice(client):
-    EventFactory(slug="annulee", status=Event.Status.CANCELLED)
+    MeetingFactory(slug="annulee", status=Meeting.Status.CANCELLED)
 
     response = client.get("/fr/rencontres/annulee/")
 
@@ -109,16 +111,16 @@ def test_cancelled_meeting_stays_public_with_its_notice(client):
 
 
 def test_meeting_page_shows_place_organisers_programme_and_findings_by_kind(client):
-    event = EventFactory(
+    event = MeetingFactory(
         slug="ia",
         start=geneva(2025, 4, 15, 9),
         end=geneva(2025, 4, 15, 18),
         reported_participants=80,
         reported_participants_is_minimum=True,
     )
-    EventOrganiserFactory(
+    MeetingOrganiserFactory(
         event=event,
-        role=EventOrganiser.Role.CO_ORGANISER,
+        role=MeetingOrganiser.Role.CO_ORGANISER,
         organisation=OrganisationFactory(
             name_fr="Institut pour le désarmement", acronym_fr="UNIDIR"
         ),
@@ -155,7 +157,7 @@ def test_meeting_page_shows_place_organisers_programme_and_findings_by_kind(clie
 
 
 def test_example_meeting_is_labelled_as_such(client):
-    EventFactory(slug="exemple", is_example=True)
+    MeetingFactory(slug="exemple", is_example=True)
 
     detail = client.get("/fr/rencontres/exemple/")
     listing = client.get("/fr/rencontres/")
@@ -164,18 +166,18 @@ def test_example_meeting_is_labelled_as_such(client):
     assert "Exemple fictif" in listing.text
 
 
-def build_meeting(size: int) -> Event:
-    event = EventFactory(slug=f"rencontre-{size}")
+def build_meeting(size: int) -> Meeting:
+    event = MeetingFactory(slug=f"rencontre-{size}")
     theme = ThemeFactory()
     event.themes.add(theme)
     for index in range(size):
-        EventOrganiserFactory(event=event, order=index)
+        MeetingOrganiserFactory(event=event, order=index)
         session = SessionFactory(event=event)
         SessionSpeakerFactory(session=session, speaker__affiliation=OrganisationFactory())
         FindingFactory(
             event=event, session=session, themes=[theme], kind=Finding.Kind.values[index % 3]
         )
-    event.programmes.add(ProgrammeFactory(), ProgrammeFactory())
+    event.programmes.add(StrategicProjectFactory(), StrategicProjectFactory())
     return event
 
 
@@ -196,12 +198,12 @@ def test_meetings_list_queries_do_not_grow_with_the_number_of_meetings(
 ):
     theme = ThemeFactory()
     for _ in range(3):
-        EventOrganiserFactory().event.themes.add(theme)
+        MeetingOrganiserFactory().event.themes.add(theme)
 
     with django_assert_max_num_queries(12) as small_queries:
         client.get("/fr/rencontres/")
     for _ in range(27):
-        EventOrganiserFactory().event.themes.add(theme)
+        MeetingOrganiserFactory().event.themes.add(theme)
     with django_assert_max_num_queries(len(small_queries)):
         response = client.get("/fr/rencontres/")
 
@@ -210,8 +212,8 @@ def test_meetings_list_queries_do_not_grow_with_the_number_of_meetings(
 
 
 def test_filter_by_year_narrows_the_list(client):
-    EventFactory(title_fr="En 2024", start=geneva(2024, 5, 2), end=geneva(2024, 5, 2, 17))
-    EventFactory(title_fr="En 2025", start=geneva(2025, 4, 15), end=geneva(2025, 4, 15, 17))
+    MeetingFactory(title_fr="En 2024", start=geneva(2024, 5, 2), end=geneva(2024, 5, 2, 17))
+    MeetingFactory(title_fr="En 2025", start=geneva(2025, 4, 15), end=geneva(2025, 4, 15, 17))
 
     response = client.get("/fr/rencontres/?year=2025")
 
@@ -220,8 +222,8 @@ def test_filter_by_year_narrows_the_list(client):
 
 def test_filter_by_theme_narrows_the_list(client):
     theme = ThemeFactory(slug="intelligence-artificielle")
-    EventFactory(title_fr="Sur l’IA").themes.add(theme)
-    EventFactory(title_fr="Sur autre chose")
+    MeetingFactory(title_fr="Sur l’IA").themes.add(theme)
+    MeetingFactory(title_fr="Sur autre chose")
 
     response = client.get("/fr/rencontres/?theme=intelligence-artificielle")
 
@@ -230,8 +232,8 @@ def test_filter_by_theme_narrows_the_list(client):
 
 def test_filter_by_organiser_narrows_the_list(client):
     unidir = OrganisationFactory(slug="unidir")
-    EventOrganiserFactory(event__title_fr="Avec l’UNIDIR", organisation=unidir)
-    EventOrganiserFactory(event__title_fr="Sans l’UNIDIR")
+    MeetingOrganiserFactory(event__title_fr="Avec l’UNIDIR", organisation=unidir)
+    MeetingOrganiserFactory(event__title_fr="Sans l’UNIDIR")
 
     response = client.get("/fr/rencontres/?organiser=unidir")
 
@@ -239,8 +241,8 @@ def test_filter_by_organiser_narrows_the_list(client):
 
 
 def test_filter_by_country_narrows_the_list(client):
-    EventFactory(title_fr="À Genève", country="CH")
-    EventFactory(title_fr="À Paris", country="FR")
+    MeetingFactory(title_fr="À Genève", country="CH")
+    MeetingFactory(title_fr="À Paris", country="FR")
 
     response = client.get("/fr/rencontres/?country=FR")
 
@@ -249,12 +251,12 @@ def test_filter_by_country_narrows_the_list(client):
 
 def test_filter_upcoming_and_past_narrow_the_list(client):
     now = timezone.now()
-    EventFactory(
+    MeetingFactory(
         title_fr="Bientôt",
         start=now + dt.timedelta(days=10),
         end=now + dt.timedelta(days=10, hours=8),
     )
-    EventFactory(
+    MeetingFactory(
         title_fr="Autrefois",
         start=now - dt.timedelta(days=10),
         end=now - dt.timedelta(days=10) + dt.timedelta(hours=8),
@@ -268,8 +270,8 @@ def test_filter_upcoming_and_past_narrow_the_list(client):
 
 
 def test_filter_by_format_narrows_the_list(client):
-    EventFactory(title_fr="En ligne", format=Event.Format.ONLINE)
-    EventFactory(title_fr="Sur place", format=Event.Format.IN_PERSON)
+    MeetingFactory(title_fr="En ligne", format=Meeting.Format.ONLINE)
+    MeetingFactory(title_fr="Sur place", format=Meeting.Format.IN_PERSON)
 
     response = client.get("/fr/rencontres/?format=online")
 
@@ -277,8 +279,8 @@ def test_filter_by_format_narrows_the_list(client):
 
 
 def test_text_search_narrows_the_list(client):
-    EventFactory(title_fr="Intelligence artificielle et sécurité")
-    EventFactory(title_fr="Armes légères")
+    MeetingFactory(title_fr="Intelligence artificielle et sécurité")
+    MeetingFactory(title_fr="Armes légères")
 
     response = client.get("/fr/rencontres/?q=artificielle")
 
@@ -289,7 +291,7 @@ def test_text_search_narrows_the_list(client):
     "query", ["year=deux-mille", "theme=inconnu", "organiser=personne", "country=ZZ", "when=demain"]
 )
 def test_bad_filter_value_gets_a_400_with_a_message_in_french(client, query):
-    EventFactory()
+    MeetingFactory()
 
     response = client.get(f"/fr/rencontres/?{query}")
 
@@ -306,7 +308,7 @@ def test_bad_filter_value_gets_a_message_in_english(client):
 
 @pytest.mark.parametrize("page", ["99", "abc"])
 def test_page_out_of_range_is_a_404_not_a_500(client, page):
-    EventFactory()
+    MeetingFactory()
 
     response = client.get(f"/fr/rencontres/?page={page}")
 
@@ -322,7 +324,7 @@ def test_organisation_kinds_include_states_with_their_status():
 
 
 def test_french_fallback_on_an_english_page_is_marked_as_french(client):
-    EventFactory(slug="sans-anglais", title_fr="Rencontre non traduite", title_en="")
+    MeetingFactory(slug="sans-anglais", title_fr="Rencontre non traduite", title_en="")
 
     response = client.get("/en/meetings/sans-anglais/")
 
@@ -330,9 +332,9 @@ def test_french_fallback_on_an_english_page_is_marked_as_french(client):
 
 
 def test_home_shows_key_figures_of_real_meetings_only(client):
-    real = EventFactory(reported_participants=80, country="CH")
-    EventFactory(reported_participants=20, country="FR")
-    EventFactory(reported_participants=500, country="SN", is_example=True)
+    real = MeetingFactory(reported_participants=80, country="CH")
+    MeetingFactory(reported_participants=20, country="FR")
+    MeetingFactory(reported_participants=500, country="SN", is_example=True)
     FindingFactory.create_batch(2, event=real, kind=Finding.Kind.OPPORTUNITY)
     FindingFactory(event=real, kind=Finding.Kind.RISK)
 
@@ -346,11 +348,11 @@ def test_home_shows_key_figures_of_real_meetings_only(client):
 
 def test_home_queries_do_not_grow_with_the_data(client, django_assert_max_num_queries):
     for _ in range(3):
-        FindingFactory(event=EventOrganiserFactory().event, featured=True)
+        FindingFactory(event=MeetingOrganiserFactory().event, featured=True)
     with django_assert_max_num_queries(20) as few:
         client.get("/fr/")
     for _ in range(27):
-        FindingFactory(event=EventOrganiserFactory().event, featured=True)
+        FindingFactory(event=MeetingOrganiserFactory().event, featured=True)
 
     with django_assert_max_num_queries(len(few)):
         client.get("/fr/")
@@ -358,9 +360,9 @@ def test_home_queries_do_not_grow_with_the_data(client, django_assert_max_num_qu
 
 def test_organisation_page_lists_its_public_meetings(client):
     unidir = OrganisationFactory(slug="unidir", name_fr="Institut des Nations Unies")
-    EventOrganiserFactory(organisation=unidir, event__title_fr="Rencontre avec l’UNIDIR")
-    EventOrganiserFactory(
-        organisation=unidir, event__title_fr="Brouillon", event__status=Event.Status.DRAFT
+    MeetingOrganiserFactory(organisation=unidir, event__title_fr="Rencontre avec l’UNIDIR")
+    MeetingOrganiserFactory(
+        organisation=unidir, event__title_fr="Brouillon", event__status=Meeting.Status.DRAFT
     )
 
     response = client.get("/fr/organisations/unidir/")
@@ -380,18 +382,18 @@ def test_unknown_organisation_is_a_404(client):
 def test_organisation_page_queries_do_not_grow(client, django_assert_max_num_queries):
     unidir = OrganisationFactory(slug="unidir")
     for _ in range(3):
-        EventOrganiserFactory(organisation=unidir)
+        MeetingOrganiserFactory(organisation=unidir)
     with django_assert_max_num_queries(10) as few:
         client.get("/fr/organisations/unidir/")
     for _ in range(27):
-        EventOrganiserFactory(organisation=unidir)
+        MeetingOrganiserFactory(organisation=unidir)
 
     with django_assert_max_num_queries(len(few)):
         client.get("/fr/organisations/unidir/")
 
 
 def test_meeting_page_links_its_organisers_pages(client):
-    link = EventOrganiserFactory(event__slug="ia", organisation__slug="oif")
+    link = MeetingOrganiserFactory(event__slug="ia", organisation__slug="oif")
 
     response = client.get("/fr/rencontres/ia/")
 
@@ -402,13 +404,13 @@ def test_meeting_page_links_its_organisers_pages(client):
 def test_related_meetings_share_themes_or_organisers(client):
     theme = ThemeFactory()
     oif = OrganisationFactory()
-    event = EventOrganiserFactory(event__slug="ia", organisation=oif).event
+    event = MeetingOrganiserFactory(event__slug="ia", organisation=oif).event
     event.themes.add(theme)
-    both = EventOrganiserFactory(organisation=oif, event__title_fr="Même thème et organisateur")
+    both = MeetingOrganiserFactory(organisation=oif, event__title_fr="Même thème et organisateur")
     both.event.themes.add(theme)
-    EventFactory(title_fr="Même thème seulement").themes.add(theme)
-    EventFactory(title_fr="Sans rapport")
-    EventFactory(title_fr="Brouillon lié", status=Event.Status.DRAFT).themes.add(theme)
+    MeetingFactory(title_fr="Même thème seulement").themes.add(theme)
+    MeetingFactory(title_fr="Sans rapport")
+    MeetingFactory(title_fr="Brouillon lié", status=Meeting.Status.DRAFT).themes.add(theme)
 
     related = client.get("/fr/rencontres/ia/").context["related_events"]
 
@@ -419,8 +421,8 @@ def test_meeting_page_carries_schema_org_event_data(client):
     import json
     import re
 
-    EventOrganiserFactory(
-        event__slug="ia", event__status=Event.Status.CANCELLED, organisation__name_fr="OIF"
+    MeetingOrganiserFactory(
+        event__slug="ia", event__status=Meeting.Status.CANCELLED, organisation__name_fr="OIF"
     )
 
     page = client.get("/fr/rencontres/ia/").text
@@ -435,7 +437,7 @@ def test_meeting_page_carries_schema_org_event_data(client):
 
 
 def test_json_ld_cannot_close_its_script_element(client):
-    EventFactory(slug="ia", title_fr="</script><script>alert(1)</script>")
+    MeetingFactory(slug="ia", title_fr="</script><script>alert(1)</script>")
 
     page = client.get("/fr/rencontres/ia/").text
 
@@ -443,7 +445,7 @@ def test_json_ld_cannot_close_its_script_element(client):
 
 
 def test_pages_name_their_language_alternates_and_canonical_address(client):
-    EventFactory(slug="ia")
+    MeetingFactory(slug="ia")
 
     page = client.get("/fr/rencontres/ia/?utm_source=x").text
 
@@ -470,7 +472,7 @@ def test_every_page_has_the_search_box(client):
     ],
 )
 def test_about_and_accessibility_pages_exist_in_both_languages(client, path, text):
-    EventOrganiserFactory(organisation__name_fr="Organisation internationale de la Francophonie")
+    MeetingOrganiserFactory(organisation__name_fr="Organisation internationale de la Francophonie")
 
     response = client.get(path)
 
@@ -479,8 +481,8 @@ def test_about_and_accessibility_pages_exist_in_both_languages(client, path, tex
 
 
 def test_about_page_lists_the_organisers_of_real_meetings_only(client):
-    EventOrganiserFactory(organisation__name_fr="Vraie organisatrice")
-    EventOrganiserFactory(organisation__name_fr="Organisatrice fictive", event__is_example=True)
+    MeetingOrganiserFactory(organisation__name_fr="Vraie organisatrice")
+    MeetingOrganiserFactory(organisation__name_fr="Organisatrice fictive", event__is_example=True)
 
     page = client.get("/fr/a-propos/").text
 

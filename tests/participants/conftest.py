@@ -5,8 +5,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from events.models import Event
-from tests.factories import EventFactory, SessionFactory
+from events.models import Meeting
+from tests.factories import MeetingFactory, SessionFactory
 
 
 @pytest.fixture(autouse=True)
@@ -19,13 +19,13 @@ def _fresh_rate_limits():
 @pytest.fixture
 def open_event(db):
     start = (timezone.now() + dt.timedelta(days=30)).replace(hour=7, minute=0, second=0)
-    return EventFactory(
+    return MeetingFactory(
         slug="atelier",
         title_fr="Atelier sur l’IA",
         title_en="Workshop on AI",
         start=start,
         end=start + dt.timedelta(days=1, hours=9),
-        registration_mode=Event.RegistrationMode.OPEN,
+        registration_mode=Meeting.RegistrationMode.OPEN,
     )
 
 

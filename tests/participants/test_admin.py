@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event
+from events.models import Meeting
 from participants.groups import CONTENT_EDITORS, REGISTRATION_MANAGERS, staff_groups_sync
 from participants.models import Registration
 from tests.factories import (
-    EventFactory,
+    MeetingFactory,
     ParticipantFactory,
     RegistrationFactory,
     SessionFactory,
@@ -138,7 +138,7 @@ def test_session_list_and_form_show_whether_registration_is_open(staff_client):
 @pytest.fixture
 def two_meetings():
     """Two meetings; Awa and Binta in two sessions of the first, Éloïse in the second."""
-    first = EventFactory(title_fr="Rencontre sur l’IA")
+    first = MeetingFactory(title_fr="Rencontre sur l’IA")
     opening, panel = SessionFactory(event=first), SessionFactory(event=first)
     second = SessionFactory(event__title_fr="Rencontre sur le DIH")
     RegistrationFactory(
@@ -247,7 +247,7 @@ def test_registration_form_does_not_change_the_status(staff_client):
 def test_approve_gives_a_seat_and_tells_the_participant(
     staff_client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    session = SessionFactory(event__registration_mode=Event.RegistrationMode.APPROVAL)
+    session = SessionFactory(event__registration_mode=Meeting.RegistrationMode.APPROVAL)
     (registration,) = registrations(session, Status.AWAITING_APPROVAL)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -491,7 +491,7 @@ def test_session_export_lists_its_participants_in_play_with_their_status(staff_c
 
 
 def test_meeting_export_lists_the_participants_of_all_its_sessions(staff_client):
-    event = EventFactory(slug="rencontre-dih")
+    event = MeetingFactory(slug="rencontre-dih")
     first = RegistrationFactory(session__event=event, status=Status.CONFIRMED)
     second = RegistrationFactory(session__event=event, status=Status.WAITLISTED)
     RegistrationFactory(status=Status.CONFIRMED)  # another meeting
@@ -500,7 +500,7 @@ def test_meeting_export_lists_the_participants_of_all_its_sessions(staff_client)
         staff_client,
         "export_participants",
         [event],
-        url_name="admin:events_event_changelist",
+        url_name="admin:events_meeting_changelist",
         follow=True,
     )
 
@@ -513,7 +513,7 @@ def test_meeting_export_lists_the_participants_of_all_its_sessions(staff_client)
 
 
 def test_export_queries_do_not_grow_with_rows(staff_client, django_assert_max_num_queries):
-    event = EventFactory()
+    event = MeetingFactory()
     url = reverse("admin:participants_registration_export") + f"?event={event.pk}"
     for _ in range(3):
         RegistrationFactory(session__event=event, status=Status.CONFIRMED)
@@ -558,7 +558,7 @@ def test_staff_groups_exist_after_migrate_with_their_permissions():
         "change_registration",
         "delete_registration",
         "view_registration",
-        "view_event",
+        "view_meeting",
         "view_session",
     }
 
@@ -613,7 +613,7 @@ def test_content_editor_is_not_offered_the_participant_export(content_editor):
     SessionFactory()
 
     sessions = content_editor.get(reverse("admin:events_session_changelist"))
-    meetings = content_editor.get(reverse("admin:events_event_changelist"))
+    meetings = content_editor.get(reverse("admin:events_meeting_changelist"))
 
     assert sessions.status_code == meetings.status_code == 200
     assert 'value="export_participants"' not in sessions.text

@@ -24,7 +24,7 @@ from participants.services import (
     registration_request,
 )
 from tests.factories import (
-    EventFactory,
+    MeetingFactory,
     ParticipantFactory,
     RegistrationFactory,
     SessionFactory,
@@ -39,7 +39,7 @@ Status = Registration.Status
 def meeting_ended(days_ago: int):
     """A meeting that ended this many days ago (a negative number: that ends in the future)."""
     end = timezone.now() - dt.timedelta(days=days_ago)
-    return EventFactory(start=end - dt.timedelta(hours=8), end=end)
+    return MeetingFactory(start=end - dt.timedelta(hours=8), end=end)
 
 
 def register(participant, event, status=Status.CONFIRMED) -> Registration:

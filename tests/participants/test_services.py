@@ -8,10 +8,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from events.models import Event
+from events.models import Meeting
 from participants import emails, selectors, services, tokens
 from participants.models import Registration
-from tests.factories import EventFactory, ParticipantFactory, RegistrationFactory, SessionFactory
+from tests.factories import MeetingFactory, ParticipantFactory, RegistrationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def pending_opened_by(link) -> list[Registration]:
 
 @pytest.fixture
 def meeting_session(db):
-    return SessionFactory(event=EventFactory(title_fr="L’IA & la paix"), capacity=1)
+    return SessionFactory(event=MeetingFactory(title_fr="L’IA & la paix"), capacity=1)
 
 
 def test_a_second_request_keeps_the_first_link_working(meeting_session, mailoutbox):
@@ -236,7 +236,7 @@ def test_manage_page_rows_give_one_per_session_active_first(meeting_session):
 )
 def test_manage_links_expire_thirty_days_after_the_meeting_ends(settings, after_end, expired):
     settings.MANAGE_LINK_DAYS_AFTER_MEETING = 30
-    event = Event(end=dt.datetime(2025, 4, 15, 17, tzinfo=dt.UTC))
+    event = Meeting(end=dt.datetime(2025, 4, 15, 17, tzinfo=dt.UTC))
 
     assert tokens.manage_link_expired(event=event, now=event.end + after_end) is expired
 
@@ -264,7 +264,7 @@ TITLE = {"fr": "L’IA & l'«\u00a0éthique\u00a0» aujourd’hui", "en": 'AI & 
 def tricky_meeting(db):
     """A person and a meeting whose texts hold what HTML escapes, over two days."""
     start = dt.datetime(2025, 4, 15, 7, tzinfo=dt.UTC)
-    event = EventFactory(
+    event = MeetingFactory(
         title_fr=TITLE["fr"],
         title_en=TITLE["en"],
         venue_fr="Salle A & B",

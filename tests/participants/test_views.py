@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from events.models import Event
+from events.models import Meeting
 from participants import tokens
 from participants.models import Participant, Registration
 from tests.factories import ParticipantFactory, RegistrationFactory, SessionFactory
@@ -139,8 +139,8 @@ def test_full_session_puts_the_confirmation_on_the_waiting_list(
 
 
 def test_approval_mode_puts_the_confirmation_before_staff(client, session, mailoutbox, captured):
-    Event.objects.filter(pk=session.event_id).update(
-        registration_mode=Event.RegistrationMode.APPROVAL
+    Meeting.objects.filter(pk=session.event_id).update(
+        registration_mode=Meeting.RegistrationMode.APPROVAL
     )
     with captured(execute=True):
         register(client, session)
@@ -385,8 +385,8 @@ def test_rate_limit_per_address_gets_a_429(client, session, captured):
 
 
 def test_closed_meeting_offers_no_form(client, session):
-    Event.objects.filter(pk=session.event_id).update(
-        registration_mode=Event.RegistrationMode.CLOSED
+    Meeting.objects.filter(pk=session.event_id).update(
+        registration_mode=Meeting.RegistrationMode.CLOSED
     )
 
     page = client.get("/fr/inscription/atelier/")
@@ -669,7 +669,7 @@ def test_manage_link_answers_410_once_the_meeting_ended_long_ago(
     client, open_event, language, text, settings
 ):
     ended = timezone.now() - dt.timedelta(days=settings.MANAGE_LINK_DAYS_AFTER_MEETING + 1)
-    Event.objects.filter(pk=open_event.pk).update(start=ended - dt.timedelta(days=1), end=ended)
+    Meeting.objects.filter(pk=open_event.pk).update(start=ended - dt.timedelta(days=1), end=ended)
     past = SessionFactory(event=open_event, start=ended - dt.timedelta(hours=2), end=ended)
     mine = RegistrationFactory(session=past, status=Status.CONFIRMED)
 
@@ -687,7 +687,7 @@ def test_manage_link_answers_410_once_the_meeting_ended_long_ago(
 
 def test_manage_link_still_works_within_the_days_after_the_meeting(client, open_event, settings):
     ended = timezone.now() - dt.timedelta(days=settings.MANAGE_LINK_DAYS_AFTER_MEETING - 1)
-    Event.objects.filter(pk=open_event.pk).update(start=ended - dt.timedelta(days=1), end=ended)
+    Meeting.objects.filter(pk=open_event.pk).update(start=ended - dt.timedelta(days=1), end=ended)
     past = SessionFactory(event=open_event, start=ended - dt.timedelta(hours=2), end=ended)
     mine = RegistrationFactory(session=past, status=Status.CONFIRMED)
 

@@ -5,18 +5,18 @@ import pytest
 from django.urls import reverse
 
 from tests.events.test_timezones import form_of
-from tests.factories import EventFactory, FindingFactory, ThemeFactory
+from tests.factories import FindingFactory, MeetingFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_meeting_change_page_shows_its_themes_chosen_and_its_findings(staff_client):
     chosen, other = ThemeFactory(name_fr="Désarmement"), ThemeFactory(name_fr="Cybersécurité")
-    event = EventFactory()
+    event = MeetingFactory()
     event.themes.set([chosen])
     FindingFactory(event=event, title_fr="Un risque à suivre")
 
-    response = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    response = staff_client.get(reverse("admin:events_meeting_change", args=[event.pk]))
 
     assert response.status_code == 200
     assert form_of(response)["themes"] == str(chosen.pk)
@@ -26,9 +26,9 @@ def test_meeting_change_page_shows_its_themes_chosen_and_its_findings(staff_clie
 
 def test_staff_change_a_meetings_themes_on_its_admin_page(staff_client):
     kept, dropped, added = ThemeFactory(), ThemeFactory(), ThemeFactory()
-    event = EventFactory()
+    event = MeetingFactory()
     event.themes.set([kept, dropped])
-    url = reverse("admin:events_event_change", args=[event.pk])
+    url = reverse("admin:events_meeting_change", args=[event.pk])
     data = form_of(staff_client.get(url)) | {"themes": [str(kept.pk), str(added.pk)]}
 
     response = staff_client.post(url, data)
@@ -39,11 +39,11 @@ def test_staff_change_a_meetings_themes_on_its_admin_page(staff_client):
 
 def test_meetings_admin_list_filters_by_theme(staff_client):
     theme = ThemeFactory()
-    EventFactory(title_fr="Sur le thème").themes.set([theme])
-    EventFactory(title_fr="Hors thème")
+    MeetingFactory(title_fr="Sur le thème").themes.set([theme])
+    MeetingFactory(title_fr="Hors thème")
 
     response = staff_client.get(
-        reverse("admin:events_event_changelist") + f"?themes__id__exact={theme.pk}"
+        reverse("admin:events_meeting_changelist") + f"?themes__id__exact={theme.pk}"
     )
 
     assert "Sur le thème" in response.text

@@ -1,12 +1,12 @@
 import pytest
 from django.db import connection
 
-from events.models import Event
+from events.models import Meeting
 from search import views as search
 from tests.factories import (
-    EventFactory,
-    EventOrganiserFactory,
     FindingFactory,
+    MeetingFactory,
+    MeetingOrganiserFactory,
     OrganisationFactory,
     ThemeFactory,
 )
@@ -61,8 +61,8 @@ def test_title_match_ranks_above_text_match(client):
 
 @on_postgresql
 def test_title_match_ranks_above_text_match_for_meetings_too(client):
-    EventFactory(title_fr="Rencontre sur les drones", summary_fr="Sur la piraterie.")
-    EventFactory(title_fr="Piraterie maritime", summary_fr="Sur les drones.")
+    MeetingFactory(title_fr="Rencontre sur les drones", summary_fr="Sur la piraterie.")
+    MeetingFactory(title_fr="Piraterie maritime", summary_fr="Sur les drones.")
 
     response = client.get("/fr/recherche/?q=piraterie")
 
@@ -116,7 +116,7 @@ def test_minus_word_leaves_out_the_results_that_have_it(client):
 
 @on_postgresql
 @pytest.mark.parametrize(("language", "other"), [("fr", "en"), ("en", "fr")])
-@pytest.mark.parametrize(("model", "kind"), [(Finding, "findings"), (Event, "meetings")])
+@pytest.mark.parametrize(("model", "kind"), [(Finding, "findings"), (Meeting, "meetings")])
 def test_search_conditions_are_served_by_the_indexes_of_the_migration(model, kind, language, other):
     # An expression index serves only a query with the very same expression.
     queries = search.search_queries("paix")
@@ -136,9 +136,11 @@ def test_search_conditions_are_served_by_the_indexes_of_the_migration(model, kin
 
 
 def test_drafts_are_never_found(client):
-    draft = EventFactory(title_fr="Rencontre piraterie en préparation", status=Event.Status.DRAFT)
+    draft = MeetingFactory(
+        title_fr="Rencontre piraterie en préparation", status=Meeting.Status.DRAFT
+    )
     FindingFactory(event=draft, title_fr="Constat piraterie en préparation")
-    EventOrganiserFactory(event=draft, organisation__name_fr="Organisation piraterie")
+    MeetingOrganiserFactory(event=draft, organisation__name_fr="Organisation piraterie")
     FindingFactory(title_fr="Constat piraterie publié")
 
     response = client.get("/fr/recherche/?q=piraterie")
@@ -149,7 +151,7 @@ def test_drafts_are_never_found(client):
 
 
 def test_cancelled_meeting_is_found_with_its_label(client):
-    EventFactory(title_fr="Rencontre annulée sur la piraterie", status=Event.Status.CANCELLED)
+    MeetingFactory(title_fr="Rencontre annulée sur la piraterie", status=Meeting.Status.CANCELLED)
 
     response = client.get("/fr/recherche/?q=piraterie")
 
@@ -159,7 +161,7 @@ def test_cancelled_meeting_is_found_with_its_label(client):
 
 def test_themes_and_organisers_of_public_meetings_are_found(client):
     ThemeFactory(name_fr="Lutte contre la piraterie", slug="piraterie")
-    EventOrganiserFactory(organisation__name_fr="Observatoire de la piraterie")
+    MeetingOrganiserFactory(organisation__name_fr="Observatoire de la piraterie")
     OrganisationFactory(name_fr="Association de la piraterie, sans rencontre")
 
     response = client.get("/fr/recherche/?q=piraterie")
@@ -265,8 +267,8 @@ NASTY_BYTES = ["%ED%A0%80", "%ED%A0%80piracy", "%FF%FE", "%C0%80"]
 @pytest.fixture
 def piracy():
     """Data matching ordinary words, so that ranking and highlighting run."""
-    event = EventFactory(title_en="Meeting on piracy", summary_en="Piracy at sea, and the law.")
-    EventOrganiserFactory(event=event, organisation__name_en="Piracy observatory")
+    event = MeetingFactory(title_en="Meeting on piracy", summary_en="Piracy at sea, and the law.")
+    MeetingOrganiserFactory(event=event, organisation__name_en="Piracy observatory")
     ThemeFactory(name_en="Piracy", slug="piracy")
     FindingFactory(event=event, title_en="Fighting piracy", text_en="Piracy at sea - a risk.")
     FindingFactory(event=event, title_en="Sea lanes", text_en="Shipping and the sea.")
@@ -375,8 +377,8 @@ def test_findings_beyond_the_first_five_are_on_pages_of_their_own(client):
 
 def searchable_data(size: int) -> None:
     for number in range(size):
-        event = EventFactory(title_fr=f"Rencontre sur la piraterie {number}")
-        EventOrganiserFactory(event=event, organisation__name_fr=f"Piraterie {number}")
+        event = MeetingFactory(title_fr=f"Rencontre sur la piraterie {number}")
+        MeetingOrganiserFactory(event=event, organisation__name_fr=f"Piraterie {number}")
         ThemeFactory(name_fr=f"Piraterie {number}")
         for _ in range(3):
             FindingFactory(event=event, title_fr="Piraterie")

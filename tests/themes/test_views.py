@@ -2,11 +2,11 @@ import re
 
 import pytest
 
-from events.models import Event, EventOrganiser
+from events.models import Meeting, MeetingOrganiser
 from tests.factories import (
-    EventFactory,
-    EventOrganiserFactory,
     FindingFactory,
+    MeetingFactory,
+    MeetingOrganiserFactory,
     OrganisationFactory,
     SessionFactory,
     SessionSpeakerFactory,
@@ -38,7 +38,7 @@ def citation_of(page: str) -> str:
 
 def test_themes_page_gives_each_theme_its_counts_of_findings_and_meetings(client):
     theme = ThemeFactory(name_fr="Intelligence artificielle")
-    first, second = EventFactory(), EventFactory()
+    first, second = MeetingFactory(), MeetingFactory()
     first.themes.add(theme)
     second.themes.add(theme)
     FindingFactory(event=first, kind=Finding.Kind.OPPORTUNITY, themes=[theme])
@@ -131,9 +131,11 @@ def test_theme_page_shows_six_findings_per_kind_and_links_to_the_explorer_for_th
 def test_theme_page_lists_its_public_meetings_newest_first(client):
     theme = ThemeFactory(slug="ia")
     for year in (2024, 2025):
-        EventFactory(title_fr=f"Rencontre {year}", start=geneva(year, 4, 15)).themes.add(theme)
-    EventFactory(title_fr="Rencontre en préparation", status=Event.Status.DRAFT).themes.add(theme)
-    EventFactory(title_fr="Rencontre sur autre chose")
+        MeetingFactory(title_fr=f"Rencontre {year}", start=geneva(year, 4, 15)).themes.add(theme)
+    MeetingFactory(title_fr="Rencontre en préparation", status=Meeting.Status.DRAFT).themes.add(
+        theme
+    )
+    MeetingFactory(title_fr="Rencontre sur autre chose")
 
     page = client.get("/fr/themes/ia/").text
 
@@ -145,7 +147,7 @@ def test_theme_page_lists_its_public_meetings_newest_first(client):
 def test_theme_page_links_to_the_meetings_list_when_it_has_more_meetings_than_it_shows(client):
     theme = ThemeFactory(slug="ia")
     for _ in range(8):
-        EventFactory().themes.add(theme)
+        MeetingFactory().themes.add(theme)
 
     page = client.get("/fr/themes/ia/").text
 
@@ -189,8 +191,8 @@ def three_findings():
     """Three findings from two meetings, differing by kind, sector, theme, meeting and year."""
     ia = ThemeFactory(slug="ia", name_en="Artificial intelligence")
     disarmament = ThemeFactory(slug="desarmement", name_en="Disarmament")
-    meeting_2024 = EventFactory(slug="rencontre-2024", start=geneva(2024, 5, 2))
-    meeting_2025 = EventFactory(slug="rencontre-2025", start=geneva(2025, 4, 15))
+    meeting_2024 = MeetingFactory(slug="rencontre-2024", start=geneva(2024, 5, 2))
+    meeting_2025 = MeetingFactory(slug="rencontre-2025", start=geneva(2025, 4, 15))
     FindingFactory(
         event=meeting_2024,
         kind=Finding.Kind.OPPORTUNITY,
@@ -367,7 +369,7 @@ def test_every_filter_field_has_a_label(client):
 
 
 def attributed_finding(*, chatham_house: bool):
-    event = EventFactory()
+    event = MeetingFactory()
     session = SessionFactory(event=event, title_fr="Table ronde sur l’IA")
     organisation = OrganisationFactory(name_fr="Mission permanente de Nulle-Part")
     speaker = SpeakerFactory(name="Camille Oratrice", affiliation=organisation)
@@ -408,7 +410,7 @@ def test_chatham_house_finding_never_names_a_speaker_or_organisation(client):
 
 def test_citation_of_a_chatham_house_finding_names_its_organisers_and_no_speaker(client):
     finding = attributed_finding(chatham_house=True)
-    EventOrganiserFactory(event=finding.event, organisation__acronym_fr="OIF")
+    MeetingOrganiserFactory(event=finding.event, organisation__acronym_fr="OIF")
     theme = ThemeFactory()
     finding.themes.add(theme)
     FindingFactory(event=finding.event, speaker=finding.speaker, themes=[theme])
@@ -423,16 +425,16 @@ def test_citation_of_a_chatham_house_finding_names_its_organisers_and_no_speaker
 
 
 def test_citation_gives_meeting_organisers_lead_first_place_date_and_address_in_french(client):
-    event = EventFactory(title_fr="L’IA et la paix", start=geneva(2025, 4, 15))
-    EventOrganiserFactory(
+    event = MeetingFactory(title_fr="L’IA et la paix", start=geneva(2025, 4, 15))
+    MeetingOrganiserFactory(
         event=event,
-        role=EventOrganiser.Role.CO_ORGANISER,
+        role=MeetingOrganiser.Role.CO_ORGANISER,
         order=0,
         organisation=OrganisationFactory(acronym_fr="UNIDIR"),
     )
-    EventOrganiserFactory(
+    MeetingOrganiserFactory(
         event=event,
-        role=EventOrganiser.Role.LEAD,
+        role=MeetingOrganiser.Role.LEAD,
         order=1,
         organisation=OrganisationFactory(acronym_fr="OIF"),
     )
@@ -448,8 +450,8 @@ def test_citation_gives_meeting_organisers_lead_first_place_date_and_address_in_
 
 
 def test_citation_in_english(client):
-    event = EventFactory(title_en="AI and peace", start=geneva(2025, 4, 15))
-    EventOrganiserFactory(event=event, organisation=OrganisationFactory(acronym_en="OIF"))
+    event = MeetingFactory(title_en="AI and peace", start=geneva(2025, 4, 15))
+    MeetingOrganiserFactory(event=event, organisation=OrganisationFactory(acronym_en="OIF"))
     finding = FindingFactory(event=event, title_en="Fighting disinformation")
 
     citation = citation_of(client.get(f"/en/findings/{finding.pk}/").text)
@@ -461,7 +463,7 @@ def test_citation_in_english(client):
 
 
 def test_citation_of_a_meeting_over_several_days_gives_both_dates(client):
-    event = EventFactory(start=geneva(2025, 4, 15), end=geneva(2025, 4, 16, 17))
+    event = MeetingFactory(start=geneva(2025, 4, 15), end=geneva(2025, 4, 16, 17))
     finding = FindingFactory(event=event)
 
     citation = citation_of(client.get(finding.get_absolute_url()).text)
@@ -470,7 +472,7 @@ def test_citation_of_a_meeting_over_several_days_gives_both_dates(client):
 
 
 def test_finding_of_a_draft_meeting_is_a_404(client):
-    finding = FindingFactory(event__status=Event.Status.DRAFT)
+    finding = FindingFactory(event__status=Meeting.Status.DRAFT)
 
     response = client.get(finding.get_absolute_url())
 
@@ -537,8 +539,8 @@ def test_findings_of_a_draft_meeting_appear_nowhere(client):
     theme = ThemeFactory(slug="ia")
     public = FindingFactory(title_fr="Constat publié", themes=[theme])
     public.event.themes.add(theme)
-    draft = EventFactory(
-        slug="brouillon", title_fr="Rencontre en préparation", status=Event.Status.DRAFT
+    draft = MeetingFactory(
+        slug="brouillon", title_fr="Rencontre en préparation", status=Meeting.Status.DRAFT
     )
     draft.themes.add(theme)
     secret = FindingFactory(
@@ -589,9 +591,9 @@ def build_theme(size: int):
     """A theme with `size` meetings, each with an organiser and a finding of rotating kind."""
     theme = ThemeFactory()
     for index in range(size):
-        event = EventFactory()
+        event = MeetingFactory()
         event.themes.add(theme)
-        EventOrganiserFactory(event=event)
+        MeetingOrganiserFactory(event=event)
         FindingFactory(event=event, kind=Finding.Kind.values[index % 3], themes=[theme])
     return theme
 
@@ -635,8 +637,8 @@ def test_explorer_queries_do_not_grow_with_the_number_of_findings(
     with django_assert_max_num_queries(9) as small_queries:
         assert client.get(url).status_code == 200
     for index in range(27):
-        event = EventFactory()
-        EventOrganiserFactory(event=event)
+        event = MeetingFactory()
+        MeetingOrganiserFactory(event=event)
         FindingFactory(event=event, kind=Finding.Kind.values[index % 3], themes=[theme])
         FindingFactory(event=event, themes=[ThemeFactory()])
     with django_assert_max_num_queries(len(small_queries)):
@@ -651,7 +653,7 @@ def build_finding(size: int) -> Finding:
     themes = [ThemeFactory() for _ in range(size)]
     finding = FindingFactory(themes=themes)
     for index in range(size):
-        EventOrganiserFactory(event=finding.event, order=index)
+        MeetingOrganiserFactory(event=finding.event, order=index)
         FindingFactory(themes=themes[: index + 1])
     return finding
 

@@ -24,13 +24,13 @@ from django.utils.translation import gettext
 
 from events.models import (
     Cycle,
-    Event,
-    EventOrganiser,
+    Meeting,
+    MeetingOrganiser,
     Organisation,
-    Programme,
     Session,
     SessionSpeaker,
     Speaker,
+    StrategicProject,
 )
 from themes.models import Finding, Theme
 
@@ -79,7 +79,7 @@ class Loader:
         self.created: Counter[type[Model]] = Counter()
         self.existing: Counter[type[Model]] = Counter()
         self.themes: dict[str, Theme] = {}
-        self.projects: dict[str, Programme] = {}
+        self.projects: dict[str, StrategicProject] = {}
         self.organisations: dict[str, Organisation] = {}
 
     def row(self, model: type[Model], key: dict[str, Any], content: dict[str, Any]) -> Any:
@@ -102,9 +102,9 @@ class Loader:
         existing: set[str] = set()
         if not self.reset:
             slugs = [meeting["slug"] for meeting in meetings]
-            existing = set(Event.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+            existing = set(Meeting.objects.filter(slug__in=slugs).values_list("slug", flat=True))
             if existing:
-                self.existing[Event] += len(existing)
+                self.existing[Meeting] += len(existing)
         missing = [meeting for meeting in meetings if meeting["slug"] not in existing]
         if missing:
             for data in datasets:
@@ -121,7 +121,7 @@ class Loader:
             self.cycle = self.row(Cycle, {"slug": data["cycle"]["slug"]}, texts)
         for item in data.get("strategic_projects", []):
             texts = translated(item, "name", "description")
-            self.projects[item["slug"]] = self.row(Programme, {"slug": item["slug"]}, texts)
+            self.projects[item["slug"]] = self.row(StrategicProject, {"slug": item["slug"]}, texts)
         for item in data.get("organisations", []):
             content = {field: item[field] for field in ["kind", "country", "francophonie_status"]}
             content |= translated(item, "name", "acronym")
@@ -144,12 +144,12 @@ class Loader:
         content |= translated(item, "title", "venue", "city", "summary", "description")
         content |= {"cycle": self.cycle, "start": at(0, item["start"])}
         meeting = self.row(
-            Event, {"slug": item["slug"]}, content | {"end": at(item["end_day"], item["end"])}
+            Meeting, {"slug": item["slug"]}, content | {"end": at(item["end_day"], item["end"])}
         )
         for order, organiser in enumerate(item["organisers"]):
             organisation = self.organisations[organiser["organisation"]]
             key = {"event": meeting, "organisation": organisation}
-            self.row(EventOrganiser, key, {"role": organiser["role"], "order": order})
+            self.row(MeetingOrganiser, key, {"role": organiser["role"], "order": order})
         meeting.programmes.set([self.projects[slug] for slug in item["strategic_projects"]])
         findings = item.get("findings", [])
         slugs = item.get("themes", []) + [slug for f in findings for slug in f["themes"]]

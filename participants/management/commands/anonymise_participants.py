@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event
+from events.models import Meeting
 from participants.models import Participant
 from participants.retention import admin_history_anonymise, admin_history_to_anonymise
 from participants.services import (
@@ -36,10 +36,10 @@ HELP = _(
 )
 
 
-def meetings_with_counts(participants: QuerySet[Participant]) -> QuerySet[Event]:
+def meetings_with_counts(participants: QuerySet[Participant]) -> QuerySet[Meeting]:
     """The meetings these participants registered for, each with how many of them did."""
     return (
-        Event.objects.filter(sessions__registrations__participant__in=participants)
+        Meeting.objects.filter(sessions__registrations__participant__in=participants)
         .annotate(participant_count=Count("sessions__registrations__participant", distinct=True))
         .order_by("end", "pk")
     )
