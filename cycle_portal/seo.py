@@ -51,7 +51,7 @@ class PageSitemap(PortalSitemap):
         return reverse(name)
 
 
-class EventSitemap(PortalSitemap):
+class MeetingSitemap(PortalSitemap):
     def items(self):
         return Meeting.objects.public().only("slug", "updated_at").order_by("-start", "pk")
 
@@ -89,7 +89,7 @@ class OrganisationSitemap(PortalSitemap):
 
 SITEMAPS = {
     "pages": PageSitemap,
-    "events": EventSitemap,
+    "events": MeetingSitemap,
     "themes": ThemeSitemap,
     "findings": FindingSitemap,
     "organisations": OrganisationSitemap,

@@ -33,7 +33,7 @@ def country_choices():
 MAX_QUERY_LENGTH = 200
 
 
-class EventFilter(django_filters.FilterSet):
+class MeetingListFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_text",

@@ -129,7 +129,7 @@ EVENT_FIELDS = [
 ]
 
 
-class EventExportMixin:
+class MeetingExportMixin:
     filename = gettext_lazy("meetings")
     fields = EVENT_FIELDS
 
@@ -140,11 +140,11 @@ class EventExportMixin:
         return event_record(event, url=self.absolute(event.get_absolute_url()))
 
 
-class EventCsvView(EventExportMixin, CsvExportView):
+class MeetingCsvView(MeetingExportMixin, CsvExportView):
     pass
 
 
-class EventJsonView(EventExportMixin, JsonExportView):
+class MeetingJsonView(MeetingExportMixin, JsonExportView):
     pass
 
 
@@ -174,7 +174,7 @@ class UpcomingCalendarView(View):
         )
 
 
-class EventCalendarView(View):
+class MeetingCalendarView(View):
     """One meeting, as a file to add to a calendar."""
 
     def get(self, request, *args, **kwargs):
@@ -208,7 +208,7 @@ class SessionCalendarView(View):
 # Atom.
 
 
-class EventFeed(Feed):
+class MeetingFeed(Feed):
     """The latest meetings of the cycle, newest first."""
 
     feed_type = Atom1Feed

@@ -6,15 +6,15 @@ from . import opendata, views
 app_name = "events"
 
 urlpatterns = [
-    path(_("meetings/"), views.EventListView.as_view(), name="list"),
+    path(_("meetings/"), views.MeetingListView.as_view(), name="list"),
     path(_("meetings/calendar.ics"), opendata.UpcomingCalendarView.as_view(), name="calendar"),
-    path(_("meetings/feed/"), opendata.EventFeed(), name="feed"),
-    path(_("meetings/export.csv"), opendata.EventCsvView.as_view(), name="export_csv"),
-    path(_("meetings/export.json"), opendata.EventJsonView.as_view(), name="export_json"),
-    path(_("meetings/<slug:slug>/"), views.EventDetailView.as_view(), name="detail"),
+    path(_("meetings/feed/"), opendata.MeetingFeed(), name="feed"),
+    path(_("meetings/export.csv"), opendata.MeetingCsvView.as_view(), name="export_csv"),
+    path(_("meetings/export.json"), opendata.MeetingJsonView.as_view(), name="export_json"),
+    path(_("meetings/<slug:slug>/"), views.MeetingDetailView.as_view(), name="detail"),
     path(
         _("meetings/<slug:slug>/calendar.ics"),
-        opendata.EventCalendarView.as_view(),
+        opendata.MeetingCalendarView.as_view(),
         name="event_calendar",
     ),
     path(

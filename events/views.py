@@ -6,11 +6,11 @@ from django_filters.views import FilterView
 
 from core.views import FilteredListMixin
 
-from .filters import EventFilter
+from .filters import MeetingListFilter
 from .models import Cycle, Meeting, Organisation, StrategicProject
 
 
-class PublicEventMixin:
+class PublicMeetingMixin:
     """Meetings the public may see, with what their cards show."""
 
     def get_queryset(self):
@@ -43,9 +43,9 @@ class HomeView(TemplateView):
         return context
 
 
-class EventListView(PublicEventMixin, FilteredListMixin, FilterView):
-    filterset_class = EventFilter
-    template_name = "events/event_list.html"
+class MeetingListView(PublicMeetingMixin, FilteredListMixin, FilterView):
+    filterset_class = MeetingListFilter
+    template_name = "events/meeting_list.html"
     paginate_by = settings.EVENTS_PER_PAGE
 
     def get_context_data(self, **kwargs):
@@ -86,8 +86,8 @@ def event_json_ld(event: Meeting, url: str) -> dict:
     }
 
 
-class EventDetailView(PublicEventMixin, DetailView):
-    template_name = "events/event_detail.html"
+class MeetingDetailView(PublicMeetingMixin, DetailView):
+    template_name = "events/meeting_detail.html"
     context_object_name = "event"  # the name the templates use; the default is now "meeting"
 
     def get_queryset(self):

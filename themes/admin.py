@@ -45,7 +45,7 @@ class FindingAdmin(TranslationStatusAdmin):
 # its themes (the relation is Theme.events, so the form carries the field) and its findings.
 
 
-class EventThemesForm(MeetingAdminForm):
+class MeetingThemesForm(MeetingAdminForm):
     themes = forms.ModelMultipleChoiceField(
         Theme.objects.all(),
         required=False,
@@ -89,7 +89,7 @@ RegisteredMeetingAdmin = registered_admin(Meeting)
 
 @admin.register(Meeting)
 class MeetingAdmin(RegisteredMeetingAdmin):
-    form = EventThemesForm
+    form = MeetingThemesForm
     list_filter = [*RegisteredMeetingAdmin.list_filter, "themes"]
     fieldsets = with_themes(RegisteredMeetingAdmin.fieldsets)
     inlines = [*RegisteredMeetingAdmin.inlines, FindingInline]
