@@ -58,14 +58,17 @@ def where(event) -> str:
     return place(event.venue, event.city, event.country.name)
 
 
-def event_citation(event, *, url: str, language: str | None = None) -> str:
+def event_citation(
+    event, *, url: str, language: str | None = None, heading: str | None = None
+) -> str:
     """« Title », organisers, city, date. URL — in `language` (the active one by default).
 
-    The one format of core.citations; organisers need `with_listing()`.
+    The one format of core.citations; `heading` replaces the quoted title (a finding's
+    citation names the finding first). Organisers need `with_listing()`.
     """
     with translation.override(language or translation.get_language()):
         return citation(
-            quoted(event.title),
+            heading or quoted(event.title),
             organisers=organisers(event),
             city=event.city,
             start=event.local_start,

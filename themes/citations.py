@@ -7,8 +7,7 @@ organisation: the same text serves every finding, under the Chatham House rule o
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.citations import citation
-from events.opendata import organisers
+from events.opendata import event_citation
 
 
 def finding_citation(finding, *, url: str, language: str | None = None) -> str:
@@ -17,15 +16,10 @@ def finding_citation(finding, *, url: str, language: str | None = None) -> str:
     In `language` (the active one by default). Organisers need the prefetch of
     `Finding.objects.for_page()`, `open_findings()` or the meeting's `with_listing()`.
     """
-    event = finding.event
-    with translation.override(language or translation.get_language()):
-        return citation(
-            _("“%(title)s”, finding of the meeting “%(meeting)s”")
-            % {"title": finding.title, "meeting": event.title},
-            organisers=organisers(event),
-            city=event.city,
-            start=event.local_start,
-            end=event.local_end,
-            url=url,
-            is_example=event.is_example,
-        )
+    language = language or translation.get_language()
+    with translation.override(language):
+        heading = _("“%(title)s”, finding of the meeting “%(meeting)s”") % {
+            "title": finding.title,
+            "meeting": finding.event.title,
+        }
+    return event_citation(finding.event, url=url, language=language, heading=heading)
