@@ -55,8 +55,8 @@ class MeetingSitemap(PortalSitemap):
     def items(self):
         return Meeting.objects.public().only("slug", "updated_at").order_by("-start", "pk")
 
-    def lastmod(self, event):
-        return event.updated_at
+    def lastmod(self, meeting):
+        return meeting.updated_at
 
 
 class ThemeSitemap(PortalSitemap):
@@ -69,7 +69,7 @@ class ThemeSitemap(PortalSitemap):
 
 class FindingSitemap(PortalSitemap):
     def items(self):
-        return Finding.objects.public().only("pk").order_by("event_id", "pk")
+        return Finding.objects.public().only("pk").order_by("meeting_id", "pk")
 
 
 class OrganisationSitemap(PortalSitemap):
@@ -77,7 +77,7 @@ class OrganisationSitemap(PortalSitemap):
 
     def items(self):
         return (
-            Organisation.objects.filter(event_roles__event__in=Meeting.objects.public())
+            Organisation.objects.filter(meeting_roles__meeting__in=Meeting.objects.public())
             .only("slug")
             .distinct()
             .order_by("slug")

@@ -101,7 +101,7 @@ class MeetingAdmin(TranslationStatusAdmin):
     search_fields = localized("title", "city", "summary")
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["programmes"]
+    autocomplete_fields = ["strategic_projects"]
     # The apps above extend this page (core.admin.registered_admin): themes adds the themes
     # and findings, participants the export of the participants.
     inlines = [MeetingOrganiserInline, SessionInline]
@@ -111,7 +111,7 @@ class MeetingAdmin(TranslationStatusAdmin):
             _("When and where"),
             {"fields": ["timezone", "start", "end", "format", "venue", "city", "country"]},
         ),
-        (_("Content"), {"fields": ["summary", "description", "programmes"]}),
+        (_("Content"), {"fields": ["summary", "description", "strategic_projects"]}),
         (
             _("Participation"),
             {
@@ -146,27 +146,27 @@ class SessionAdmin(TranslationStatusAdmin):
     formfield_overrides = LOCAL_TIMES
     list_display = [
         "title",
-        "event",
+        "meeting",
         "local_start",
         "local_end",
         "room",
         "registration_open",
         "translation_status",
     ]
-    list_filter = ["registration_open", "event"]
-    list_select_related = ["event"]
-    search_fields = localized("title", "event__title")
+    list_filter = ["registration_open", "meeting"]
+    list_select_related = ["meeting"]
+    search_fields = localized("title", "meeting__title")
     date_hierarchy = "start"
-    autocomplete_fields = ["event"]
+    autocomplete_fields = ["meeting"]
     inlines = [SessionSpeakerInline]
 
     @admin.display(description=_("start"), ordering="start")
     def local_start(self, obj) -> str:
-        return local_datetime(obj.start, obj.event.tzinfo, with_zone=True)
+        return local_datetime(obj.start, obj.meeting.tzinfo, with_zone=True)
 
     @admin.display(description=_("end"), ordering="end")
     def local_end(self, obj) -> str:
-        return local_datetime(obj.end, obj.event.tzinfo)
+        return local_datetime(obj.end, obj.meeting.tzinfo)
 
     def view_on_site(self, obj):
-        return obj.event.get_absolute_url()
+        return obj.meeting.get_absolute_url()

@@ -36,8 +36,8 @@ def uid(kind: str, pk: int) -> str:
     return f"{kind}-{pk}@{domain}"
 
 
-def _location(event) -> str:
-    return place(event.venue, event.city, event.country.name)
+def _location(meeting) -> str:
+    return place(meeting.venue, meeting.city, meeting.country.name)
 
 
 def _language_of(obj, field: str) -> str:
@@ -51,11 +51,11 @@ def _language_of(obj, field: str) -> str:
     return current
 
 
-def labelled(event, title: str) -> str:
+def labelled(meeting, title: str) -> str:
     """A title with what no reader may miss: the meeting is cancelled, or a fictional example."""
-    if event.is_example:
+    if meeting.is_example:
         title = _("%(title)s (fictional example)") % {"title": title}
-    if event.is_cancelled:
+    if meeting.is_cancelled:
         title = _("Cancelled: %(title)s") % {"title": title}
     return title
 
@@ -72,62 +72,64 @@ def _add_local(entry: CalendarEvent, name: str, value, *, zone: str) -> None:
         entry.add(name, value)
 
 
-def _entry(event, *, kind: str, pk: int, title: str, start, end, url: str) -> CalendarEvent:
+def _entry(meeting, *, kind: str, pk: int, title: str, start, end, url: str) -> CalendarEvent:
     entry = CalendarEvent()
     entry.add("uid", uid(kind, pk))
     entry.add("dtstamp", timezone.now())
-    if event.updated_at:
-        entry.add("last-modified", event.updated_at)
-    entry.add("summary", labelled(event, title))
-    _add_local(entry, "dtstart", start, zone=event.timezone)
-    _add_local(entry, "dtend", end, zone=event.timezone)
-    entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    if meeting.updated_at:
+        entry.add("last-modified", meeting.updated_at)
+    entry.add("summary", labelled(meeting, title))
+    _add_local(entry, "dtstart", start, zone=meeting.timezone)
+    _add_local(entry, "dtend", end, zone=meeting.timezone)
+    entry.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     if url:
         entry.add("url", url)
     return entry
 
 
-def spans_whole_days(event) -> bool:
+def spans_whole_days(meeting) -> bool:
     """Whether the meeting's hours are unknown: it is recorded from midnight to midnight."""
-    return event.local_start.time() == dt.time.min and event.local_end.time() >= LAST_MINUTE
+    return meeting.local_start.time() == dt.time.min and meeting.local_end.time() >= LAST_MINUTE
 
 
-def event_entry(event, *, url: str = "") -> CalendarEvent:
+def meeting_entry(meeting, *, url: str = "") -> CalendarEvent:
     """The whole meeting, from its first to its last day, in its time zone.
 
     Without hours, it is an all-day entry, whose end is by definition the day after.
     """
-    if spans_whole_days(event):
-        start = event.local_start.date()
-        end = event.local_end.date() + dt.timedelta(days=1)
+    if spans_whole_days(meeting):
+        start = meeting.local_start.date()
+        end = meeting.local_end.date() + dt.timedelta(days=1)
     else:
-        start, end = event.local_start, event.local_end
+        start, end = meeting.local_start, meeting.local_end
     entry = _entry(
-        event, kind="event", pk=event.pk, title=event.title, start=start, end=end, url=url
+        meeting, kind="event", pk=meeting.pk, title=meeting.title, start=start, end=end, url=url
     )
-    if _location(event):
-        entry.add("location", _location(event))
-    if event.summary:
+    if _location(meeting):
+        entry.add("location", _location(meeting))
+    if meeting.summary:
         entry.add(
-            "description", event.summary, parameters={"language": _language_of(event, "summary")}
+            "description",
+            meeting.summary,
+            parameters={"language": _language_of(meeting, "summary")},
         )
     return entry
 
 
-def session_entry(session, *, event, url: str = "") -> CalendarEvent:
+def session_entry(session, *, meeting, url: str = "") -> CalendarEvent:
     """One session of a meeting, in the meeting's time zone."""
     entry = _entry(
-        event,
+        meeting,
         kind="session",
         pk=session.pk,
-        title=f"{session.title} — {event.title}",
+        title=f"{session.title} — {meeting.title}",
         start=session.local_start,
         end=session.local_end,
         url=url,
     )
-    if session.room or _location(event):
-        entry.add("location", ", ".join(p for p in [session.room, _location(event)] if p))
-    source, field = (session, "description") if session.description else (event, "summary")
+    if session.room or _location(meeting):
+        entry.add("location", ", ".join(p for p in [session.room, _location(meeting)] if p))
+    source, field = (session, "description") if session.description else (meeting, "summary")
     text = getattr(source, field)
     if text:
         entry.add("description", text, parameters={"language": _language_of(source, field)})
@@ -139,23 +141,23 @@ def _finish(calendar: Calendar) -> bytes:
     return calendar.to_ical()
 
 
-def sessions_calendar(*, event, sessions, url: str = "") -> bytes:
+def sessions_calendar(*, meeting, sessions, url: str = "") -> bytes:
     """One entry per session, in the meeting's time zone (the local time of the venue)."""
     calendar = _calendar()
     for session in sessions:
-        calendar.add_component(session_entry(session, event=event, url=url))
+        calendar.add_component(session_entry(session, meeting=meeting, url=url))
     return _finish(calendar)
 
 
-def event_calendar(*, event, url: str = "") -> bytes:
+def event_calendar(*, meeting, url: str = "") -> bytes:
     """A file with the one meeting."""
     calendar = _calendar()
-    calendar.add_component(event_entry(event, url=url))
+    calendar.add_component(meeting_entry(meeting, url=url))
     return _finish(calendar)
 
 
-def events_calendar(*, events, url_of, name: str, description: str = "") -> bytes:
-    """A calendar to subscribe to: one entry per meeting; `url_of(event)` gives its page."""
+def meetings_calendar(*, meetings, url_of, name: str, description: str = "") -> bytes:
+    """A calendar to subscribe to: one entry per meeting; `url_of(meeting)` gives its page."""
     calendar = _calendar()
     calendar.calendar_name = name
     if description:
@@ -163,6 +165,6 @@ def events_calendar(*, events, url_of, name: str, description: str = "") -> byte
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     # Outlook's name for the same thing.
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL).to_ical().decode())
-    for event in events:
-        calendar.add_component(event_entry(event, url=url_of(event)))
+    for meeting in meetings:
+        calendar.add_component(meeting_entry(meeting, url=url_of(meeting)))
     return _finish(calendar)

@@ -9,7 +9,7 @@ from .models import Meeting, Organisation
 
 
 def theme_queryset(request):
-    # The themes app owns the relation (Theme.events, reverse name "themes"): the themes are
+    # The themes app owns the relation (Theme.meetings, reverse name "themes"): the themes are
     # what the relation leads to, as in any `themes__…` lookup, with no import of that app.
     return Meeting._meta.get_field("themes").related_model.objects.all()
 
@@ -65,7 +65,7 @@ class MeetingListFilter(django_filters.FilterSet):
         label=_("Organiser"),
         field_name="organisations",
         to_field_name="slug",
-        queryset=Organisation.objects.filter(event_roles__isnull=False).distinct(),
+        queryset=Organisation.objects.filter(meeting_roles__isnull=False).distinct(),
         empty_label=_("All organisers"),
     )
     country = django_filters.ChoiceFilter(

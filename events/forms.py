@@ -82,9 +82,9 @@ class SessionAdminForm(LocalTimesForm):
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
         self.meeting = meeting
         super().__init__(*args, **kwargs)
-        if meeting is None and self.instance.event_id:
+        if meeting is None and self.instance.meeting_id:
             # On its own page, the zone is not in sight: name it.
-            zone = self.instance.event.timezone
+            zone = self.instance.meeting.timezone
             for name in ("start", "end"):
                 if name in self.fields:
                     self.fields[name].help_text = _("In the meeting's time zone: %(zone)s.") % {
@@ -95,12 +95,12 @@ class SessionAdminForm(LocalTimesForm):
     def chosen_meeting(self) -> Meeting | None:
         if self.meeting is not None:
             return self.meeting
-        if "event" in self.fields and self.is_bound:
+        if "meeting" in self.fields and self.is_bound:
             try:
-                return self.fields["event"].clean(self.submitted("event"))
+                return self.fields["meeting"].clean(self.submitted("meeting"))
             except ValidationError:
                 return None
-        return self.instance.event if self.instance.event_id else None
+        return self.instance.meeting if self.instance.meeting_id else None
 
     def meeting_tzinfo(self) -> zoneinfo.ZoneInfo:
         # The meeting is found once; its zone is read at each use, as an inline's meeting

@@ -158,18 +158,18 @@ class MeetingQuerySet(models.QuerySet):
         """What a meeting card shows: its cycle, organisers and themes."""
         return self.select_related("cycle").prefetch_related(
             Prefetch(
-                "event_organisers",
+                "meeting_organisers",
                 queryset=MeetingOrganiser.objects.select_related("organisation"),
             ),
             "themes",
         )
 
-    def related_to(self, event: "Meeting"):
+    def related_to(self, meeting: "Meeting"):
         """Other meetings sharing the most themes and organisers with this one."""
-        theme_ids = [theme.pk for theme in event.themes.all()]
-        organisation_ids = [link.organisation_id for link in event.event_organisers.all()]
+        theme_ids = [theme.pk for theme in meeting.themes.all()]
+        organisation_ids = [link.organisation_id for link in meeting.meeting_organisers.all()]
         return (
-            self.exclude(pk=event.pk)
+            self.exclude(pk=meeting.pk)
             .annotate(
                 shared=Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
                 + Count(
@@ -183,7 +183,7 @@ class MeetingQuerySet(models.QuerySet):
     def with_programme(self):
         """What the meeting page shows: the listing, strategic projects, sessions and speakers."""
         return self.with_listing().prefetch_related(
-            "programmes",
+            "strategic_projects",
             Prefetch(
                 "sessions",
                 queryset=Session.objects.for_programme().prefetch_related(
@@ -215,15 +215,15 @@ class Meeting(models.Model):
         APPROVAL = "approval", _("Open, with approval by staff")
 
     cycle = models.ForeignKey(
-        Cycle, on_delete=models.PROTECT, related_name="events", verbose_name=_("cycle")
+        Cycle, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("cycle")
     )
-    programmes = models.ManyToManyField(
-        StrategicProject, blank=True, related_name="events", verbose_name=_("strategic projects")
+    strategic_projects = models.ManyToManyField(
+        StrategicProject, blank=True, related_name="meetings", verbose_name=_("strategic projects")
     )
     organisations = models.ManyToManyField(
         Organisation,
         through="MeetingOrganiser",
-        related_name="events",
+        related_name="meetings",
         verbose_name=_("organisers"),
     )
     title = models.CharField(_("title"), max_length=255)
@@ -325,7 +325,7 @@ class Meeting(models.Model):
         is the instant, never the time on the programme.
         """
         old_tz, new_tz = zoneinfo.ZoneInfo(previous_timezone), self.tzinfo
-        sessions = list(Session.objects.filter(event=self))
+        sessions = list(Session.objects.filter(meeting=self))
         for session in sessions:
             session.start = same_local_time(session.start, old_tz, new_tz)
             session.end = same_local_time(session.end, old_tz, new_tz)
@@ -357,7 +357,7 @@ class Meeting(models.Model):
 
     def organisers_by_role(self) -> list["MeetingOrganiser"]:
         """Organisers in display order; relies on the prefetch of `with_listing()`."""
-        return sorted(self.event_organisers.all(), key=lambda o: (o.role_rank, o.order))
+        return sorted(self.meeting_organisers.all(), key=lambda o: (o.role_rank, o.order))
 
     def sorted_sessions(self) -> list["Session"]:
         return sorted(self.sessions.all(), key=lambda s: (s.start, s.order))
@@ -371,16 +371,16 @@ class MeetingOrganiser(models.Model):
         CO_ORGANISER = "co_organiser", _("Co-organiser")
         PARTNER = "partner", _("Partner")
 
-    event = models.ForeignKey(
+    meeting = models.ForeignKey(
         Meeting,
         on_delete=models.CASCADE,
-        related_name="event_organisers",
+        related_name="meeting_organisers",
         verbose_name=_("meeting"),
     )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
-        related_name="event_roles",
+        related_name="meeting_roles",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -393,7 +393,7 @@ class MeetingOrganiser(models.Model):
         ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "organisation"],
+                fields=["meeting", "organisation"],
                 name="unique_organiser_per_event",
                 violation_error_message=_("This organisation is already an organiser."),
             ),
@@ -449,7 +449,7 @@ class SessionQuerySet(models.QuerySet):
 class Session(models.Model):
     """An item of a meeting's programme; participants register for sessions."""
 
-    event = models.ForeignKey(
+    meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("meeting")
     )
     title = models.CharField(_("title"), max_length=255)
@@ -505,13 +505,13 @@ class Session(models.Model):
             )
         # The database cannot compare with another table's row, so this rule lives here.
         try:
-            event = self.event
+            meeting = self.meeting
         except Meeting.DoesNotExist:
-            event = None
-        if event and event.start and event.end:
-            tz = event.tzinfo
-            first_day = timezone.localtime(event.start, tz).date()
-            last_day = timezone.localtime(event.end, tz).date()
+            meeting = None
+        if meeting and meeting.start and meeting.end:
+            tz = meeting.tzinfo
+            first_day = timezone.localtime(meeting.start, tz).date()
+            last_day = timezone.localtime(meeting.end, tz).date()
             if (
                 timezone.localtime(self.start, tz).date() < first_day
                 or timezone.localtime(self.end, tz).date() > last_day
@@ -523,18 +523,18 @@ class Session(models.Model):
 
     @property
     def local_start(self):
-        return timezone.localtime(self.start, self.event.tzinfo)
+        return timezone.localtime(self.start, self.meeting.tzinfo)
 
     @property
     def local_end(self):
-        return timezone.localtime(self.end, self.event.tzinfo)
+        return timezone.localtime(self.end, self.meeting.tzinfo)
 
     @property
     def takes_registrations(self) -> bool:
         """Whether the public may register for this session now."""
         return (
             self.registration_open
-            and self.event.takes_registrations
+            and self.meeting.takes_registrations
             and self.start > timezone.now()
         )
 

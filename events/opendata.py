@@ -35,31 +35,31 @@ from .models import Meeting, Session
 # What citations and records say about a meeting; organisers need `with_listing()`.
 
 
-def organisers(event) -> list[str]:
+def organisers(meeting) -> list[str]:
     """Short names of the organisers, lead first."""
-    return [organiser.organisation.short_name for organiser in event.organisers_by_role()]
+    return [organiser.organisation.short_name for organiser in meeting.organisers_by_role()]
 
 
-def dates(event) -> str:
+def dates(meeting) -> str:
     """The meeting's day, or its first and last days, in the active language (core.dates)."""
-    return date_range(event.local_start, event.local_end)
+    return date_range(meeting.local_start, meeting.local_end)
 
 
-def when(event) -> str:
+def when(meeting) -> str:
     """The day and times of a one-day meeting, or the days of a longer one."""
-    if event.is_multi_day or calendar.spans_whole_days(event):
-        return dates(event)
-    start, end = event.local_start.time(), event.local_end.time()
-    return f"{dates(event)}, {time_format(start)} – {time_format(end)}"
+    if meeting.is_multi_day or calendar.spans_whole_days(meeting):
+        return dates(meeting)
+    start, end = meeting.local_start.time(), meeting.local_end.time()
+    return f"{dates(meeting)}, {time_format(start)} – {time_format(end)}"
 
 
-def where(event) -> str:
+def where(meeting) -> str:
     """Venue, city (country), in the active language (core.places)."""
-    return place(event.venue, event.city, event.country.name)
+    return place(meeting.venue, meeting.city, meeting.country.name)
 
 
 def event_citation(
-    event, *, url: str, language: str | None = None, heading: str | None = None
+    meeting, *, url: str, language: str | None = None, heading: str | None = None
 ) -> str:
     """« Title », organisers, city, date. URL — in `language` (the active one by default).
 
@@ -68,39 +68,39 @@ def event_citation(
     """
     with translation.override(language or translation.get_language()):
         return citation(
-            heading or quoted(event.title),
-            organisers=organisers(event),
-            city=event.city,
-            start=event.local_start,
-            end=event.local_end,
+            heading or quoted(meeting.title),
+            organisers=organisers(meeting),
+            city=meeting.city,
+            start=meeting.local_start,
+            end=meeting.local_end,
             url=url,
-            is_example=event.is_example,
+            is_example=meeting.is_example,
         )
 
 
-def event_record(event, *, url: str) -> dict:
+def event_record(meeting, *, url: str) -> dict:
     """One meeting as a flat record of the CSV and JSON exports."""
     return {
-        "id": event.pk,
+        "id": meeting.pk,
         "url": url,
-        "title": event.title,
-        "summary": event.summary,
-        "start": event.local_start.isoformat(),
-        "end": event.local_end.isoformat(),
-        "timezone": event.timezone,
-        "venue": event.venue,
-        "city": event.city,
-        "country": event.country.code or "",
-        "format": event.format,
-        "format_label": event.get_format_display(),
-        "status": event.status,
-        "status_label": event.get_status_display(),
-        "organisers": organisers(event),
-        "themes": [theme.name for theme in event.themes.all()],
-        "reported_participants": event.reported_participants,
-        "reported_participants_is_minimum": event.reported_participants_is_minimum,
-        "is_example": event.is_example,
-        "citation": event_citation(event, url=url),
+        "title": meeting.title,
+        "summary": meeting.summary,
+        "start": meeting.local_start.isoformat(),
+        "end": meeting.local_end.isoformat(),
+        "timezone": meeting.timezone,
+        "venue": meeting.venue,
+        "city": meeting.city,
+        "country": meeting.country.code or "",
+        "format": meeting.format,
+        "format_label": meeting.get_format_display(),
+        "status": meeting.status,
+        "status_label": meeting.get_status_display(),
+        "organisers": organisers(meeting),
+        "themes": [theme.name for theme in meeting.themes.all()],
+        "reported_participants": meeting.reported_participants,
+        "reported_participants_is_minimum": meeting.reported_participants_is_minimum,
+        "is_example": meeting.is_example,
+        "citation": event_citation(meeting, url=url),
         "licence": licence()["name"],
         "licence_url": licence()["url"],
     }
@@ -139,8 +139,8 @@ class MeetingExportMixin:
     def get_queryset(self):
         return Meeting.objects.public().with_listing().order_by("start", "pk")
 
-    def get_record(self, event) -> dict:
-        return event_record(event, url=self.absolute(event.get_absolute_url()))
+    def get_record(self, meeting) -> dict:
+        return event_record(meeting, url=self.absolute(meeting.get_absolute_url()))
 
 
 class MeetingCsvView(MeetingExportMixin, CsvExportView):
@@ -165,10 +165,10 @@ class UpcomingCalendarView(View):
     """The upcoming meetings, as a calendar to subscribe to."""
 
     def get(self, request, *args, **kwargs):
-        events = Meeting.objects.public().upcoming()
-        content = calendar.events_calendar(
-            events=events,
-            url_of=lambda event: request.build_absolute_uri(event.get_absolute_url()),
+        meetings = Meeting.objects.public().upcoming()
+        content = calendar.meetings_calendar(
+            meetings=meetings,
+            url_of=lambda meeting: request.build_absolute_uri(meeting.get_absolute_url()),
             name=_("Meetings on peace, stability and disarmament"),
             description=_("Francophone meeting cycle on peace, stability and disarmament"),
         )
@@ -181,11 +181,11 @@ class MeetingCalendarView(View):
     """One meeting, as a file to add to a calendar."""
 
     def get(self, request, *args, **kwargs):
-        event = get_object_or_404(Meeting.objects.public(), slug=kwargs["slug"])
+        meeting = get_object_or_404(Meeting.objects.public(), slug=kwargs["slug"])
         content = calendar.event_calendar(
-            event=event, url=request.build_absolute_uri(event.get_absolute_url())
+            meeting=meeting, url=request.build_absolute_uri(meeting.get_absolute_url())
         )
-        return calendar_response(content, filename=f"{event.slug}.ics", attachment=True)
+        return calendar_response(content, filename=f"{meeting.slug}.ics", attachment=True)
 
 
 class SessionCalendarView(View):
@@ -193,18 +193,18 @@ class SessionCalendarView(View):
 
     def get(self, request, *args, **kwargs):
         session = get_object_or_404(
-            Session.objects.select_related("event").filter(
-                event__in=Meeting.objects.public(), event__slug=kwargs["slug"]
+            Session.objects.select_related("meeting").filter(
+                meeting__in=Meeting.objects.public(), meeting__slug=kwargs["slug"]
             ),
             pk=kwargs["pk"],
         )
-        event = session.event
+        meeting = session.meeting
         content = calendar.sessions_calendar(
-            event=event,
+            meeting=meeting,
             sessions=[session],
-            url=request.build_absolute_uri(event.get_absolute_url()),
+            url=request.build_absolute_uri(meeting.get_absolute_url()),
         )
-        filename = f"{event.slug}-{slugify(_('session'))}-{session.pk}.ics"
+        filename = f"{meeting.slug}-{slugify(_('session'))}-{session.pk}.ics"
         return calendar_response(content, filename=filename, attachment=True)
 
 
@@ -237,21 +237,21 @@ class MeetingFeed(Feed):
     def items(self):
         return Meeting.objects.public().with_listing().order_by("-start", "-pk")[:FEED_SIZE]
 
-    def item_title(self, event):
+    def item_title(self, meeting):
         # Atom titles are plain text: the generator escapes them.
-        return calendar.labelled(event, event.title)
+        return calendar.labelled(meeting, meeting.title)
 
-    def item_description(self, event):
-        return paragraphs(when(event), where(event), event.summary)
+    def item_description(self, meeting):
+        return paragraphs(when(meeting), where(meeting), meeting.summary)
 
-    def item_author_name(self, event):
-        return "; ".join(organisers(event)) or None
+    def item_author_name(self, meeting):
+        return "; ".join(organisers(meeting)) or None
 
-    def item_pubdate(self, event):
-        return event.created_at
+    def item_pubdate(self, meeting):
+        return meeting.created_at
 
-    def item_updateddate(self, event):
-        return event.updated_at
+    def item_updateddate(self, meeting):
+        return meeting.updated_at
 
-    def item_categories(self, event):
-        return [theme.name for theme in event.themes.all()]
+    def item_categories(self, meeting):
+        return [theme.name for theme in meeting.themes.all()]

@@ -22,11 +22,11 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        events = Meeting.objects.public()
-        context["upcoming_events"] = events.upcoming().with_listing()[:3]
-        context["recent_events"] = events.past().with_listing()[:3]
+        meetings = Meeting.objects.public()
+        context["upcoming_meetings"] = meetings.upcoming().with_listing()[:3]
+        context["recent_meetings"] = meetings.past().with_listing()[:3]
         # Key figures count real meetings only, never the fictional examples.
-        real = events.filter(is_example=False)
+        real = meetings.filter(is_example=False)
         context["figures"] = real.aggregate(
             meetings=Count("pk"),
             participants=Sum("reported_participants"),
@@ -52,52 +52,53 @@ class MeetingListView(PublicMeetingMixin, FilteredListMixin, FilterView):
         return super().get_context_data(open_data_licence=settings.OPEN_DATA_LICENCE, **kwargs)
 
 
-def event_json_ld(event: Meeting, url: str) -> dict:
+def event_json_ld(meeting: Meeting, url: str) -> dict:
     """schema.org Event data of a meeting page."""
     attendance = {
         Meeting.Format.IN_PERSON: "OfflineEventAttendanceMode",
         Meeting.Format.ONLINE: "OnlineEventAttendanceMode",
         Meeting.Format.HYBRID: "MixedEventAttendanceMode",
-    }[event.format]
+    }[meeting.format]
     return {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": event.title,
-        "description": event.summary,
+        "name": meeting.title,
+        "description": meeting.summary,
         "url": url,
-        "startDate": event.local_start.isoformat(),
-        "endDate": event.local_end.isoformat(),
+        "startDate": meeting.local_start.isoformat(),
+        "endDate": meeting.local_end.isoformat(),
         "eventStatus": "https://schema.org/"
-        + ("EventCancelled" if event.is_cancelled else "EventScheduled"),
+        + ("EventCancelled" if meeting.is_cancelled else "EventScheduled"),
         "eventAttendanceMode": f"https://schema.org/{attendance}",
         "location": {
             "@type": "Place",
-            "name": event.venue or event.city,
+            "name": meeting.venue or meeting.city,
             "address": {
                 "@type": "PostalAddress",
-                "addressLocality": event.city,
-                "addressCountry": event.country.code or None,
+                "addressLocality": meeting.city,
+                "addressCountry": meeting.country.code or None,
             },
         },
         "organizer": [
             {"@type": "Organization", "name": link.organisation.name}
-            for link in event.organisers_by_role()
+            for link in meeting.organisers_by_role()
         ],
     }
 
 
 class MeetingDetailView(PublicMeetingMixin, DetailView):
     template_name = "events/meeting_detail.html"
-    context_object_name = "event"  # the name the templates use; the default is now "meeting"
 
     def get_queryset(self):
         return Meeting.objects.public().with_programme()
 
     def get_context_data(self, **kwargs):
-        event = self.object
+        meeting = self.object
         return super().get_context_data(
-            related_events=Meeting.objects.public().related_to(event).with_listing()[:3],
-            json_ld=event_json_ld(event, self.request.build_absolute_uri(event.get_absolute_url())),
+            related_meetings=Meeting.objects.public().related_to(meeting).with_listing()[:3],
+            json_ld=event_json_ld(
+                meeting, self.request.build_absolute_uri(meeting.get_absolute_url())
+            ),
             **kwargs,
         )
 
@@ -129,14 +130,14 @@ class AboutView(TemplateView):
     def get_context_data(self, **kwargs):
         organisers = (
             Organisation.objects.filter(
-                event_roles__event__in=Meeting.objects.public().filter(is_example=False)
+                meeting_roles__meeting__in=Meeting.objects.public().filter(is_example=False)
             )
             .distinct()
             .order_by("name")
         )
         return super().get_context_data(
             cycles=Cycle.objects.all(),
-            programmes=StrategicProject.objects.all(),
+            strategic_projects=StrategicProject.objects.all(),
             organisers=organisers,
             **kwargs,
         )

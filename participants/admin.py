@@ -92,13 +92,13 @@ class SessionListFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         sessions = (
             Session.objects.filter(pk__in=Registration.objects.values("session"))
-            .select_related("event")
-            .order_by("-event__start", "start", "order", "pk")
+            .select_related("meeting")
+            .order_by("-meeting__start", "start", "order", "pk")
         )
-        event = request.GET.get("session__event__id__exact", "")
-        if event.isascii() and event.isdigit():
-            sessions = sessions.filter(event_id=event)
-        return [(session.pk, f"{session.event} — {session}") for session in sessions]
+        meeting = request.GET.get("session__meeting__id__exact", "")
+        if meeting.isascii() and meeting.isdigit():
+            sessions = sessions.filter(meeting_id=meeting)
+        return [(session.pk, f"{session.meeting} — {session}") for session in sessions]
 
 
 HISTORY_FIELDS = ["created_at", "confirmed_at", "waitlisted_at", "cancelled_at", "updated_at"]
@@ -121,12 +121,12 @@ class RegistrationAdmin(admin.ModelAdmin):
         "email_failed",
     ]
     list_filter = [
-        ("session__event", admin.RelatedOnlyFieldListFilter),
+        ("session__meeting", admin.RelatedOnlyFieldListFilter),
         ("session", SessionListFilter),
         "status",
         "email_failed",
     ]
-    list_select_related = ["participant", "session__event"]
+    list_select_related = ["participant", "session__meeting"]
     search_fields = ["participant__first_name", "participant__last_name", "participant__email"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["participant", "session"]
@@ -166,9 +166,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     def participant_email(self, obj) -> str:
         return obj.participant.email
 
-    @admin.display(description=_("meeting"), ordering="session__event__start")
+    @admin.display(description=_("meeting"), ordering="session__meeting__start")
     def meeting(self, obj):
-        return obj.session.event
+        return obj.session.meeting
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_view)
@@ -179,13 +179,13 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def export_view(self, request):
         """The participants of the sessions and meetings in the query string (`?session=1`,
-        `?event=2`, repeatable): where the export actions of sessions and meetings lead."""
+        `?meeting=2`, repeatable): where the export actions of sessions and meetings lead."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         sessions = _ids(request.GET.getlist("session"))
-        events = _ids(request.GET.getlist("event"))
+        meetings = _ids(request.GET.getlist("meeting"))
         registrations = Registration.objects.filter(
-            Q(session__in=sessions) | Q(session__event__in=events),
+            Q(session__in=sessions) | Q(session__meeting__in=meetings),
             status__in=exports.EXPORTED_STATUSES,
         )
         return exports.participants_csv(registrations=registrations, now=timezone.now())
@@ -291,7 +291,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 class ParticipantExportMixin:
     """The action exporting the participants of the selected meetings or sessions."""
 
-    export_parameter = ""  # "event" or "session": what the export filters on
+    export_parameter = ""  # "meeting" or "session": what the export filters on
 
     def has_export_participants_permission(self, request) -> bool:
         return request.user.has_perm("participants.view_registration")
@@ -305,7 +305,7 @@ class ParticipantExportMixin:
 
 @admin.register(Meeting)
 class MeetingAdmin(ParticipantExportMixin, registered_admin(Meeting)):
-    export_parameter = "event"
+    export_parameter = "meeting"
     actions = ["export_participants"]
 
 

@@ -27,9 +27,9 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def manage_url(*, participant, event, language: str) -> str:
+def manage_url(*, participant, meeting, language: str) -> str:
     with translation.override(language):
-        return absolute_url(tokens.manage_path(participant=participant, event=event))
+        return absolute_url(tokens.manage_path(participant=participant, meeting=meeting))
 
 
 def build(
@@ -37,14 +37,14 @@ def build(
 ) -> EmailMultiAlternatives:
     """The e-mail `participants/email/<template>` about these registrations of one person."""
     participant = registrations[0].participant
-    event = registrations[0].session.event
+    meeting = registrations[0].session.meeting
     with translation.override(language):
         context |= {
             "participant": participant,
-            "event": event,
+            "meeting": meeting,
             "registrations": registrations,
-            "event_url": absolute_url(event.get_absolute_url()),
-            "manage_url": manage_url(participant=participant, event=event, language=language),
+            "event_url": absolute_url(meeting.get_absolute_url()),
+            "manage_url": manage_url(participant=participant, meeting=meeting, language=language),
             "link_hours": settings.REGISTRATION_LINK_MAX_AGE_HOURS,
         }
         if "token" in context:
@@ -64,7 +64,7 @@ def build(
         if confirmed:
             message.attach(
                 f"{slugify(gettext('meeting'))}.ics",
-                sessions_calendar(event=event, sessions=confirmed, url=context["event_url"]),
+                sessions_calendar(meeting=meeting, sessions=confirmed, url=context["event_url"]),
                 "text/calendar",
             )
     return message

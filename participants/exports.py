@@ -24,7 +24,7 @@ def header() -> list[str]:
     return [
         capfirst(str(label))
         for label in [
-            Session._meta.get_field("event").verbose_name,
+            Session._meta.get_field("meeting").verbose_name,
             Registration._meta.get_field("session").verbose_name,
             _("session start (meeting's local time)"),
             Registration._meta.get_field("status").verbose_name,
@@ -48,12 +48,12 @@ def _local(moment: dt.datetime | None, tzinfo) -> str:
 
 def row(registration: Registration) -> list[str]:
     session = registration.session
-    event = session.event
+    meeting = session.meeting
     participant = registration.participant
     return [
-        event.title,
+        meeting.title,
         session.title,
-        _local(session.start, event.tzinfo),
+        _local(session.start, meeting.tzinfo),
         registration.get_status_display(),
         participant.last_name,
         participant.first_name,
@@ -64,8 +64,8 @@ def row(registration: Registration) -> list[str]:
         participant.get_language_display(),
         participant.accessibility_needs,
         # Every time in the file is the meeting's local time, like the session start.
-        _local(registration.created_at, event.tzinfo),
-        _local(registration.confirmed_at, event.tzinfo),
+        _local(registration.created_at, meeting.tzinfo),
+        _local(registration.confirmed_at, meeting.tzinfo),
     ]
 
 
@@ -76,9 +76,9 @@ def participants_csv(*, registrations: QuerySet[Registration], now: dt.datetime)
     locales, where the comma is the decimal separator.
     """
     rows = list(
-        registrations.select_related("participant", "session__event").order_by(
-            "session__event__start",
-            "session__event_id",
+        registrations.select_related("participant", "session__meeting").order_by(
+            "session__meeting__start",
+            "session__meeting_id",
             "session__start",
             "session__order",
             "session_id",
@@ -88,7 +88,7 @@ def participants_csv(*, registrations: QuerySet[Registration], now: dt.datetime)
         )
     )
     # Named after the meeting when there is one (slugs are ASCII, safe in a header).
-    slugs = {registration.session.event.slug for registration in rows}
+    slugs = {registration.session.meeting.slug for registration in rows}
     meeting = f"-{slugs.pop()}" if len(slugs) == 1 else ""
     filename = f"participants{meeting}-{timezone.localdate(now):%Y%m%d}.csv"
     response = csv_response(filename)

@@ -68,13 +68,13 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, event, **kwargs):
+    def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.event = event
-        self.open_sessions = [s for s in event.sorted_sessions() if s.takes_registrations]
+        self.meeting = meeting
+        self.open_sessions = [s for s in meeting.sorted_sessions() if s.takes_registrations]
         self.fields["sessions"].queryset = (
             sessions_with_counts()
-            .select_related("event")
+            .select_related("meeting")
             .filter(pk__in=[s.pk for s in self.open_sessions])
         )
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"

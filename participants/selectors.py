@@ -7,16 +7,16 @@ from events.models import Meeting, Session
 from .models import Participant, Registration
 
 
-def registrations_to_manage(*, participant: Participant, event: Meeting) -> list[Registration]:
+def registrations_to_manage(*, participant: Participant, meeting: Meeting) -> list[Registration]:
     """What a person's manage page lists: one row per session, in the order of the programme,
     with the place in the queue of a waitlisted registration. One query.
 
     A session cancelled and registered again has several rows: the active one is shown, or
     else the latest."""
     rows = (
-        participant.registrations.filter(session__event=event)
+        participant.registrations.filter(session__meeting=meeting)
         .with_waitlist_position()
-        .select_related("session__event")
+        .select_related("session__meeting")
         .order_by("session__start", "session__order", "session_id", "-created_at", "-pk")
     )
     shown: dict[int, Registration] = {}

@@ -75,7 +75,7 @@ def _promote_waitlisted(*, session: Session, now: dt.datetime) -> list[Registrat
     promoted = []
     free = None if session.capacity is None else session.capacity - _confirmed_count(session)
     waiting = session.registrations.waiting_queue()
-    for registration in waiting.select_related("participant", "session__event"):
+    for registration in waiting.select_related("participant", "session__meeting"):
         if free is not None and free <= 0:
             break
         registration.status = Status.CONFIRMED
@@ -122,7 +122,7 @@ def _shared_nonce(waiting: list[Registration]) -> str:
 
 
 def registration_request(
-    *, event: Meeting, sessions: list[Session], details: ParticipantDetails, now: dt.datetime
+    *, meeting: Meeting, sessions: list[Session], details: ParticipantDetails, now: dt.datetime
 ) -> bool:
     """Record a request from the public form and send the e-mail that follows from it.
 
@@ -137,7 +137,8 @@ def registration_request(
         # One person's requests run one after the other, so that they agree on one nonce.
         Participant.objects.select_for_update().filter(pk=participant.pk).exists()
         mine = {
-            r.session_id: r for r in participant.registrations.active().filter(session__event=event)
+            r.session_id: r
+            for r in participant.registrations.active().filter(session__meeting=meeting)
         }
         waiting = [r for r in mine.values() if r.status == Status.PENDING]
         nonce = _shared_nonce(waiting)
@@ -164,7 +165,7 @@ def registration_request(
             token = tokens.confirmation_token(
                 registration_ids=[r.pk for r in pending],
                 nonce=nonce,
-                event_id=event.pk,
+                meeting_id=meeting.pk,
                 now=now,
             )
             email = {"template": "confirm_request", "registrations": pending, "token": token}
@@ -181,21 +182,21 @@ def registrations_for_confirmation(link: tokens.ConfirmationLink) -> list[Regist
         Registration.objects.filter(
             pk__in=link.registration_ids,
             confirmation_nonce=link.nonce,
-            session__event_id=link.event_id,
+            session__meeting_id=link.meeting_id,
             participant__anonymised_at__isnull=True,
         )
         .exclude(confirmation_nonce="")
-        .select_related("participant", "session__event")
+        .select_related("participant", "session__meeting")
         .order_by("session__start", "session__order")
     )
 
 
-def meeting_registrations(*, participant: Participant, event: Meeting) -> list[Registration]:
+def meeting_registrations(*, participant: Participant, meeting: Meeting) -> list[Registration]:
     """A person's active registrations for a meeting, in the order of the programme."""
     return list(
         participant.registrations.active()
-        .filter(session__event=event)
-        .select_related("participant", "session__event")
+        .filter(session__meeting=meeting)
+        .select_related("participant", "session__meeting")
         .order_by("session__start", "session__order")
     )
 
@@ -215,21 +216,21 @@ def registrations_confirm(
             session = _lock_session(registration.session_id)
             locked = (
                 Registration.objects.select_for_update(of=("self",))
-                .select_related("participant", "session__event")
+                .select_related("participant", "session__meeting")
                 .get(pk=registration.pk)
             )
             if locked.status != Status.PENDING:
                 continue  # the link was used meanwhile
             locked.confirmed_at = now
-            if locked.session.event.needs_approval:
+            if locked.session.meeting.needs_approval:
                 locked.status = Status.AWAITING_APPROVAL
             else:
                 _seat_or_waitlist(registration=locked, session=session, now=now)
             locked.save()
             done.append(locked)
         if done:
-            person, event = done[0].participant, done[0].session.event
-            listed = meeting_registrations(participant=person, event=event)
+            person, meeting = done[0].participant, done[0].session.meeting
+            listed = meeting_registrations(participant=person, meeting=meeting)
             _after_commit("outcome", listed, person.language)
     return done
 
@@ -240,7 +241,7 @@ def registration_cancel(*, registration: Registration, now: dt.datetime) -> list
         session = _lock_session(registration.session_id)
         locked = (
             Registration.objects.select_for_update(of=("self",))
-            .select_related("participant", "session__event")
+            .select_related("participant", "session__meeting")
             .get(pk=registration.pk)
         )
         if not locked.is_active:
@@ -312,7 +313,7 @@ EMAIL_FOR_STATUS = {
 
 def registration_resend_email(*, registration: Registration, now: dt.datetime) -> bool:
     """Send again the e-mail that matches the registration's status (staff action)."""
-    registration = Registration.objects.select_related("participant", "session__event").get(
+    registration = Registration.objects.select_related("participant", "session__meeting").get(
         pk=registration.pk
     )
     context = {}
@@ -326,7 +327,7 @@ def registration_resend_email(*, registration: Registration, now: dt.datetime) -
         context["token"] = tokens.confirmation_token(
             registration_ids=[registration.pk],
             nonce=nonce,
-            event_id=registration.session.event_id,
+            meeting_id=registration.session.meeting_id,
             now=now,
         )
     return emails.send(
@@ -366,7 +367,7 @@ def participants_to_anonymise(*, now: dt.datetime, days: int) -> QuerySet[Partic
     until that one is old enough too. Also those without any registration (every one deleted,
     or none ever made) created more than `days` days ago: nothing else dates their last use."""
     ended_before = now - dt.timedelta(days=days)
-    later = Registration.objects.filter(session__event__end__gte=ended_before)
+    later = Registration.objects.filter(session__meeting__end__gte=ended_before)
     registered = Participant.objects.filter(pk__in=Registration.objects.values("participant"))
     created_before = Participant.objects.filter(created_at__lt=ended_before)
     return (

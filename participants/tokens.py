@@ -34,13 +34,13 @@ class LinkExpired(Exception):
 class ConfirmationLink:
     registration_ids: list[int]
     nonce: str
-    event_id: int
+    meeting_id: int
 
 
 @dataclass(frozen=True)
 class ManageLink:
     participant_id: int
-    event_id: int
+    meeting_id: int
     key: str
 
 
@@ -56,12 +56,12 @@ class _SignedAt(signing.TimestampSigner):
 
 
 def confirmation_token(
-    *, registration_ids: list[int], nonce: str, event_id: int, now: dt.datetime | None = None
+    *, registration_ids: list[int], nonce: str, meeting_id: int, now: dt.datetime | None = None
 ) -> str:
     """A confirmation link's token, signed at `now` (the clock's time if not given): it
     expires REGISTRATION_LINK_MAX_AGE_HOURS after that."""
     signer = _SignedAt(at=now or timezone.now(), salt=CONFIRM_SALT)
-    return signer.sign_object({"r": registration_ids, "n": nonce, "e": event_id})
+    return signer.sign_object({"r": registration_ids, "n": nonce, "e": meeting_id})
 
 
 def read_confirmation_token(token: str) -> ConfirmationLink:
@@ -76,35 +76,36 @@ def read_confirmation_token(token: str) -> ConfirmationLink:
         return ConfirmationLink(
             registration_ids=[int(pk) for pk in payload["r"]],
             nonce=str(payload["n"]),
-            event_id=int(payload["e"]),
+            meeting_id=int(payload["e"]),
         )
     except (KeyError, TypeError, ValueError) as bad:
         raise LinkInvalid from bad
 
 
-def manage_token(*, participant, event) -> str:
+def manage_token(*, participant, meeting) -> str:
     return signing.dumps(
-        {"p": participant.pk, "e": event.pk, "k": participant.manage_key}, salt=MANAGE_SALT
+        {"p": participant.pk, "e": meeting.pk, "k": participant.manage_key}, salt=MANAGE_SALT
     )
 
 
-def manage_path(*, participant, event) -> str:
+def manage_path(*, participant, meeting) -> str:
     """The path of a participant's manage page for a meeting, in the active language."""
     return reverse(
-        "participants:manage", kwargs={"token": manage_token(participant=participant, event=event)}
+        "participants:manage",
+        kwargs={"token": manage_token(participant=participant, meeting=meeting)},
     )
 
 
-def manage_link_expired(*, event, now: dt.datetime) -> bool:
+def manage_link_expired(*, meeting, now: dt.datetime) -> bool:
     """Whether manage links for this meeting no longer open: some days after it ended."""
-    return now > event.end + dt.timedelta(days=settings.MANAGE_LINK_DAYS_AFTER_MEETING)
+    return now > meeting.end + dt.timedelta(days=settings.MANAGE_LINK_DAYS_AFTER_MEETING)
 
 
 def read_manage_token(token: str) -> ManageLink:
     try:
         payload = signing.loads(token, salt=MANAGE_SALT)
         return ManageLink(
-            participant_id=int(payload["p"]), event_id=int(payload["e"]), key=str(payload["k"])
+            participant_id=int(payload["p"]), meeting_id=int(payload["e"]), key=str(payload["k"])
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError) as bad:
         raise LinkInvalid from bad

@@ -22,22 +22,22 @@ class MeetingFromUrlMixin:
     """The meeting named in the URL, with its programme and seat counts."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.event = get_object_or_404(
+        self.meeting = get_object_or_404(
             Meeting.objects.public().with_programme(), slug=kwargs["slug"]
         )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(event=self.event, **kwargs)
+        return super().get_context_data(meeting=self.meeting, **kwargs)
 
 
 class LinkErrorMixin:
     """A clear page with a 4xx status for a link that is altered, expired or already used."""
 
-    def link_error(self, reason: str, *, event: Meeting | None = None, status: int = 410):
+    def link_error(self, reason: str, *, meeting: Meeting | None = None, status: int = 410):
         context = {
             "reason": reason,
-            "event": event,
+            "meeting": meeting,
             "link_hours": settings.REGISTRATION_LINK_MAX_AGE_HOURS,
             "manage_days": settings.MANAGE_LINK_DAYS_AFTER_MEETING,
         }
@@ -49,7 +49,7 @@ class RegisterView(MeetingFromUrlMixin, FormView):
     form_class = RegistrationForm
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"event": self.event}
+        return super().get_form_kwargs() | {"meeting": self.meeting}
 
     def get_initial(self):
         chosen = [v for v in self.request.GET.getlist("session") if v.isascii() and v.isdigit()]
@@ -75,14 +75,14 @@ class RegisterView(MeetingFromUrlMixin, FormView):
                 status=429,
             )
         sent = services.registration_request(
-            event=self.event,
+            meeting=self.meeting,
             sessions=list(form.cleaned_data["sessions"]),
             details=form.details(),
             now=timezone.now(),
         )
         # Redirect after the post, so that going back and reloading sends nothing twice.
         next_page = "participants:check_email" if sent else "participants:email_not_sent"
-        return HttpResponseRedirect(reverse(next_page, kwargs={"slug": self.event.slug}))
+        return HttpResponseRedirect(reverse(next_page, kwargs={"slug": self.meeting.slug}))
 
     def refused(self, message: str, *, status: int):
         context = self.get_context_data(refusal=message)
@@ -117,17 +117,17 @@ class ConfirmView(LinkErrorMixin, TemplateView):
         try:
             link = tokens.read_confirmation_token(kwargs["token"])
         except tokens.LinkExpired as expired:
-            event = Meeting.objects.public().filter(pk=expired.payload.get("e")).first()
-            return self.link_error("expired", event=event)
+            meeting = Meeting.objects.public().filter(pk=expired.payload.get("e")).first()
+            return self.link_error("expired", meeting=meeting)
         except tokens.LinkInvalid:
             return self.link_error("invalid", status=400)
-        self.event = Meeting.objects.public().filter(pk=link.event_id).first()
-        if self.event is None:
+        self.meeting = Meeting.objects.public().filter(pk=link.meeting_id).first()
+        if self.meeting is None:
             return self.link_error("invalid", status=404)
         named = services.registrations_for_confirmation(link)
         self.registrations = [r for r in named if r.status == Registration.Status.PENDING]
         if not named:
-            return self.link_error("used", event=self.event)
+            return self.link_error("used", meeting=self.meeting)
         if not self.registrations:
             messages.info(
                 request,
@@ -141,7 +141,7 @@ class ConfirmView(LinkErrorMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            event=self.event, registrations=self.registrations, **kwargs
+            meeting=self.meeting, registrations=self.registrations, **kwargs
         )
 
     def post(self, request, *args, **kwargs):
@@ -151,7 +151,9 @@ class ConfirmView(LinkErrorMixin, TemplateView):
         return self.to_manage_page(self.registrations[0].participant)
 
     def to_manage_page(self, participant):
-        return HttpResponseRedirect(tokens.manage_path(participant=participant, event=self.event))
+        return HttpResponseRedirect(
+            tokens.manage_path(participant=participant, meeting=self.meeting)
+        )
 
 
 class ManageView(LinkErrorMixin, TemplateView):
@@ -168,24 +170,24 @@ class ManageView(LinkErrorMixin, TemplateView):
             link = tokens.read_manage_token(kwargs["token"])
         except tokens.LinkInvalid:
             return self.link_error("invalid", status=400)
-        self.event = Meeting.objects.public().filter(pk=link.event_id).first()
-        if self.event is not None and tokens.manage_link_expired(
-            event=self.event, now=timezone.now()
+        self.meeting = Meeting.objects.public().filter(pk=link.meeting_id).first()
+        if self.meeting is not None and tokens.manage_link_expired(
+            meeting=self.meeting, now=timezone.now()
         ):
-            return self.link_error("manage_expired", event=self.event)
+            return self.link_error("manage_expired", meeting=self.meeting)
         self.participant = Participant.objects.filter(
             pk=link.participant_id, manage_key=link.key, anonymised_at__isnull=True
         ).first()
-        if self.participant is None or self.event is None:
-            return self.link_error("revoked", event=self.event)
+        if self.participant is None or self.meeting is None:
+            return self.link_error("revoked", meeting=self.meeting)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         registrations = selectors.registrations_to_manage(
-            participant=self.participant, event=self.event
+            participant=self.participant, meeting=self.meeting
         )
         return super().get_context_data(
-            event=self.event,
+            meeting=self.meeting,
             participant=self.participant,
             registrations=registrations,
             has_active=any(r.is_active for r in registrations),
@@ -194,18 +196,18 @@ class ManageView(LinkErrorMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         choice = request.POST.get("cancel", "")
-        active = self.participant.registrations.active().filter(session__event=self.event)
+        active = self.participant.registrations.active().filter(session__meeting=self.meeting)
         if choice == "all":
-            chosen = list(active.select_related("session__event").order_by("session__start"))
+            chosen = list(active.select_related("session__meeting").order_by("session__start"))
         elif choice.isascii() and choice.isdigit() and len(choice) < 19:
-            chosen = list(active.filter(pk=int(choice)).select_related("session__event"))
+            chosen = list(active.filter(pk=int(choice)).select_related("session__meeting"))
         else:
             chosen = []
         if not chosen:
             messages.error(request, _("There was nothing to cancel: choose a registration."))
             return self.render_to_response(self.get_context_data(), status=400)
         if "confirm" not in request.POST:
-            context = {"event": self.event, "chosen": chosen, "choice": choice}
+            context = {"meeting": self.meeting, "chosen": chosen, "choice": choice}
             return render(request, self.confirm_template_name, context)
         for registration in chosen:
             services.registration_cancel(registration=registration, now=timezone.now())

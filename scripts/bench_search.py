@@ -102,12 +102,12 @@ def fill(*, findings: int, meetings: int, rng: random.Random) -> None:
         slug="bench", defaults={"name_fr": "Cycle de test", "name_en": "Test cycle"}
     )
     existing = Meeting.objects.count()
-    new_events = []
+    new_meetings = []
     for number in range(existing, existing + meetings):
         subject_fr, subject_en = rng.choice(THEMES)["name"]
         where_fr, where_en = rng.choice(QUALIFIERS)
         start = dt.datetime(2020, 1, 1, 9, tzinfo=GENEVA) + dt.timedelta(days=9 * number)
-        new_events.append(
+        new_meetings.append(
             Meeting(
                 cycle=cycle,
                 slug=f"bench-{number}",
@@ -122,7 +122,7 @@ def fill(*, findings: int, meetings: int, rng: random.Random) -> None:
                 status=Meeting.Status.DRAFT if number % 20 == 0 else Meeting.Status.PUBLISHED,
             )
         )
-    events = Meeting.objects.bulk_create(new_events)
+    events = Meeting.objects.bulk_create(new_meetings)
     batch = []
     for number in range(missing):
         source = rng.choice(FINDINGS)
@@ -130,7 +130,7 @@ def fill(*, findings: int, meetings: int, rng: random.Random) -> None:
         french_only = number % 10 == 0
         batch.append(
             Finding(
-                event=rng.choice(events),
+                meeting=rng.choice(events),
                 kind=source["kind"],
                 sector=source["sector"],
                 title_fr=f"{source['title'][0]} {qualifier[0]}",

@@ -27,7 +27,7 @@ def pages() -> list[str]:
     example = Meeting.objects.public().filter(is_example=True).first()
     finding = Finding.objects.public().first()
     theme = Theme.objects.first()
-    organisation = Organisation.objects.filter(event_roles__isnull=False).first()
+    organisation = Organisation.objects.filter(meeting_roles__isnull=False).first()
     return [
         "/fr/",
         "/fr/rencontres/",

@@ -80,7 +80,7 @@ def public_organisers() -> QuerySet:
     return Organisation.objects.filter(
         Exists(
             MeetingOrganiser.objects.filter(
-                organisation=OuterRef("pk"), event__in=Meeting.objects.public()
+                organisation=OuterRef("pk"), meeting__in=Meeting.objects.public()
             )
         )
     )
@@ -100,7 +100,7 @@ KINDS = {
             excerpt=("summary",),
             ordering=("-start", "pk"),
             queryset=Meeting.objects.public,
-            url=lambda event: event.get_absolute_url(),
+            url=lambda meeting: meeting.get_absolute_url(),
             counted=lambda n: ngettext("%(count)d meeting", "%(count)d meetings", n),
         ),
         Kind(
@@ -110,8 +110,8 @@ KINDS = {
             fields=("title", "text"),
             title_fields=("title",),
             excerpt=("text",),
-            ordering=("-event__start", "kind", "order", "pk"),
-            queryset=lambda: Finding.objects.public().select_related("event"),
+            ordering=("-meeting__start", "kind", "order", "pk"),
+            queryset=lambda: Finding.objects.public().select_related("meeting"),
             url=lambda finding: finding.get_absolute_url(),
             counted=lambda n: ngettext("%(count)d finding", "%(count)d findings", n),
         ),

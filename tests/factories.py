@@ -85,7 +85,7 @@ class MeetingOrganiserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MeetingOrganiser
 
-    event = factory.SubFactory(MeetingFactory)
+    meeting = factory.SubFactory(MeetingFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = MeetingOrganiser.Role.LEAD
 
@@ -94,10 +94,10 @@ class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Session
 
-    event = factory.SubFactory(MeetingFactory)
+    meeting = factory.SubFactory(MeetingFactory)
     title_fr = factory.Sequence(lambda n: f"Séance {n}")
     title_en = factory.Sequence(lambda n: f"Session {n}")
-    start = factory.LazyAttribute(lambda o: o.event.start)
+    start = factory.LazyAttribute(lambda o: o.meeting.start)
     end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(hours=1))
     capacity = 30
 
@@ -125,7 +125,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
         model = Finding
         skip_postgeneration_save = True
 
-    event = factory.SubFactory(MeetingFactory)
+    meeting = factory.SubFactory(MeetingFactory)
     kind = Finding.Kind.OPPORTUNITY
     sector = Finding.Sector.BOTH
     title_fr = factory.Sequence(lambda n: f"Constat {n}")

@@ -21,13 +21,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def full_data():
-    event = MeetingFactory()
-    MeetingOrganiserFactory(event=event)
-    speaker_link = SessionSpeakerFactory(session__event=event)
-    FindingFactory(event=event, session=speaker_link.session, themes=[ThemeFactory()])
+    meeting = MeetingFactory()
+    MeetingOrganiserFactory(meeting=meeting)
+    speaker_link = SessionSpeakerFactory(session__meeting=meeting)
+    FindingFactory(meeting=meeting, session=speaker_link.session, themes=[ThemeFactory()])
     StrategicProjectFactory()
     RegistrationFactory(session=speaker_link.session)
-    return event
+    return meeting
 
 
 def registered_models():
@@ -69,12 +69,12 @@ def test_missing_english_filter_lists_only_untranslated_meetings(staff_client):
 
 
 def test_session_ending_before_it_starts_gets_a_clear_admin_error(staff_client):
-    event = MeetingFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 18))
+    meeting = MeetingFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 18))
 
     response = staff_client.post(
         reverse("admin:events_session_add"),
         {
-            "event": event.pk,
+            "meeting": meeting.pk,
             "title_fr": "Séance à l’envers",
             "start_0": "15/04/2025",
             "start_1": "11:00",

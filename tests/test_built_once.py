@@ -52,7 +52,7 @@ def csv_records(response) -> list[dict]:
 
 def example_meeting(**kwargs) -> Meeting:
     """A fictional meeting over two days, organised by the OIF (lead) with UNIDIR."""
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         slug="exemple",
         title_fr="Rencontre d’exemple",
         title_en="Example meeting",
@@ -60,18 +60,18 @@ def example_meeting(**kwargs) -> Meeting:
         **{"start": geneva(2025, 4, 15), "end": geneva(2025, 4, 16, 17), **kwargs},
     )
     MeetingOrganiserFactory(
-        event=event,
+        meeting=meeting,
         role=MeetingOrganiser.Role.CO_ORGANISER,
         order=0,
         organisation=OrganisationFactory(acronym_fr="UNIDIR", acronym_en="UNIDIR"),
     )
     MeetingOrganiserFactory(
-        event=event,
+        meeting=meeting,
         role=MeetingOrganiser.Role.LEAD,
         order=1,
         organisation=OrganisationFactory(acronym_fr="OIF", acronym_en="OIF"),
     )
-    return event
+    return meeting
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def example_meeting(**kwargs) -> Meeting:
 )
 def test_finding_page_csv_and_json_give_the_same_citation(client, paths, expected):
     finding = FindingFactory(
-        event=example_meeting(), title_fr="Prolifération", title_en="Proliferation"
+        meeting=example_meeting(), title_fr="Prolifération", title_en="Proliferation"
     )
 
     page = client.get(f"{paths['finding']}/{finding.pk}/").text
@@ -127,14 +127,14 @@ def test_meeting_csv_and_json_give_the_same_citation_labelled_as_an_example(clie
 def upcoming_meeting() -> Meeting:
     """A meeting over two days next month in Geneva, open for registration."""
     start = (timezone.now() + dt.timedelta(days=30)).replace(hour=7, minute=0, second=0)
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         slug="atelier",
         start=start,
         end=start + dt.timedelta(days=1, hours=9),
         registration_mode=Meeting.RegistrationMode.OPEN,
     )
-    SessionFactory(event=event, start=start + dt.timedelta(hours=1), capacity=5)
-    return event
+    SessionFactory(meeting=meeting, start=start + dt.timedelta(hours=1), capacity=5)
+    return meeting
 
 
 @pytest.mark.parametrize(
@@ -148,11 +148,11 @@ def upcoming_meeting() -> Meeting:
 def test_meeting_page_feed_and_email_give_the_same_dates_and_place(
     client, mailoutbox, django_capture_on_commit_callbacks, language, page, feed, register
 ):
-    event = upcoming_meeting()
-    session = event.sessions.get()
+    meeting = upcoming_meeting()
+    session = meeting.sessions.get()
 
     page_text = client.get(page).text
-    on_page = text_of(re.search(r'class="event__when-where">(.*?)</p>', page_text, re.S).group(1))
+    on_page = text_of(re.search(r'class="meeting__when-where">(.*?)</p>', page_text, re.S).group(1))
     entry = ET.fromstring(client.get(feed).content).find(f"{ATOM}entry")  # noqa: S314
     summary = entry.findtext(f"{ATOM}summary") or entry.findtext(f"{ATOM}content")
     feed_days, feed_place = [text_of(p) for p in re.findall(r"<p>(.*?)</p>", summary)][:2]
@@ -168,8 +168,8 @@ def test_meeting_page_feed_and_email_give_the_same_dates_and_place(
     assert on_page == in_email.strip() == f"{feed_days} · {feed_place}"
     assert " – " in feed_days
     with translation.override(language):
-        assert feed_place == place(event.venue, event.city, country)
-        assert feed_days == date_range(event.local_start, event.local_end)
+        assert feed_place == place(meeting.venue, meeting.city, country)
+        assert feed_days == date_range(meeting.local_start, meeting.local_end)
 
 
 # The three functions themselves.
@@ -219,12 +219,12 @@ def test_citation_of_a_real_meeting_has_no_label():
 
 
 def test_meeting_filter_of_the_findings_gives_the_meetings_days_as_its_page_does(client):
-    event = example_meeting()
-    FindingFactory(event=event)
+    meeting = example_meeting()
+    FindingFactory(meeting=meeting)
 
     findings = client.get("/fr/constats/").text
     meeting_page = client.get("/fr/rencontres/exemple/").text
 
-    days = text_of(re.search(r'class="event__when-where">(.*?) ·', meeting_page, re.S).group(1))
+    days = text_of(re.search(r'class="meeting__when-where">(.*?) ·', meeting_page, re.S).group(1))
     assert days == "15 avril 2025 – 16 avril 2025"
     assert f"Rencontre d’exemple ({days})</option>" in html.unescape(findings)

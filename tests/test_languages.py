@@ -110,10 +110,12 @@ def test_pages_give_og_locale_and_its_alternate_in_each_language(client):
 
 
 def test_registration_form_offers_the_languages_of_the_settings():
-    event = MeetingFactory(registration_mode=Meeting.RegistrationMode.OPEN)
+    meeting = MeetingFactory(registration_mode=Meeting.RegistrationMode.OPEN)
 
     with override_settings(LANGUAGES=THREE):
-        offered = [code for code, _name in RegistrationForm(event=event).fields["language"].choices]
+        offered = [
+            code for code, _name in RegistrationForm(meeting=meeting).fields["language"].choices
+        ]
 
     assert offered == ["fr", "en", "es"]
 

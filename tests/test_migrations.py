@@ -72,8 +72,8 @@ def test_meetings_keep_their_themes_and_findings_through_the_layering_migrations
 
     event = Meeting.objects.get(slug="ia-paix")
     assert {theme.slug for theme in event.themes.all()} == {"ia", "desarmement"}
-    assert [e.slug for e in Theme.objects.get(slug="ia").events.all()] == ["ia-paix"]
-    assert not Theme.objects.get(slug="sans-rencontre").events.exists()
+    assert [e.slug for e in Theme.objects.get(slug="ia").meetings.all()] == ["ia-paix"]
+    assert not Theme.objects.get(slug="sans-rencontre").meetings.exists()
     [finding] = event.findings.all()
     assert (finding.title_fr, [t.slug for t in finding.themes.all()]) == ("Un risque", ["ia"])
     if connection.vendor == "postgresql":
@@ -81,6 +81,7 @@ def test_meetings_keep_their_themes_and_findings_through_the_layering_migrations
 
 
 def test_renaming_event_and_programme_keeps_rows_links_and_staff_permissions():
+    """Models renamed (events 0005), then their fields (events 0006, themes 0004)."""
     old = migrate_to([("events", "0004_themes_owned_by_themes"), ("themes", "0003_theme_events")])
     cycle = old.get_model("events", "Cycle").objects.create(slug="cycle", name_fr="Cycle")
     start = dt.datetime(2025, 4, 15, 9, tzinfo=dt.UTC)
@@ -93,13 +94,24 @@ def test_renaming_event_and_programme_keeps_rows_links_and_staff_permissions():
         slug="oif", name_fr="OIF", kind="international"
     )
     old.get_model("events", "EventOrganiser").objects.create(event=event, organisation=oif)
+    old.get_model("events", "Session").objects.create(
+        event=event, title_fr="Ouverture", start=start, end=start + dt.timedelta(hours=1)
+    )
+    old.get_model("themes", "Finding").objects.create(
+        event=event, kind="risk", sector="both", title_fr="Un risque", text_fr="Texte"
+    )
+    old.get_model("themes", "Theme").objects.create(slug="ia", name_fr="IA").events.set([event])
     editor = User.objects.create(username="editor", is_staff=True)
     editor.user_permissions.set([Permission.objects.get(codename="view_event")])
 
     migrate_to(latest())
 
     meeting = Meeting.objects.get(slug="ia-paix")
-    assert [p.slug for p in meeting.programmes.all()] == ["paix"]
+    assert [p.slug for p in meeting.strategic_projects.all()] == ["paix"]
     assert [o.slug for o in meeting.organisations.all()] == ["oif"]
+    assert [o.organisation.slug for o in meeting.meeting_organisers.all()] == ["oif"]
+    assert [s.title_fr for s in meeting.sessions.all()] == ["Ouverture"]
+    assert [f.title_fr for f in meeting.findings.all()] == ["Un risque"]
+    assert [t.slug for t in meeting.themes.all()] == ["ia"]
     assert User.objects.get(username="editor").has_perm("events.view_meeting")
     assert not Permission.objects.filter(codename__in=["view_event", "view_programme"]).exists()

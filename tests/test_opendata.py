@@ -46,7 +46,7 @@ def csv_records(response) -> list[dict]:
 
 def ai_meeting(themes=(), **kwargs) -> Meeting:
     """The first meeting of the cycle, organised by the OIF with UNIDIR."""
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         slug="ia",
         title_fr="L’IA et la paix",
         title_en="AI and peace",
@@ -56,21 +56,21 @@ def ai_meeting(themes=(), **kwargs) -> Meeting:
         reported_participants_is_minimum=True,
         **kwargs,
     )
-    event.themes.set(themes)
+    meeting.themes.set(themes)
     # Added first but listed second: the lead organiser comes first whatever the order.
     MeetingOrganiserFactory(
-        event=event,
+        meeting=meeting,
         role=MeetingOrganiser.Role.CO_ORGANISER,
         organisation=OrganisationFactory(name_fr="Institut des Nations unies", acronym="UNIDIR"),
     )
     MeetingOrganiserFactory(
-        event=event,
+        meeting=meeting,
         role=MeetingOrganiser.Role.LEAD,
         organisation=OrganisationFactory(
             name_fr="Organisation internationale de la Francophonie", acronym="OIF"
         ),
     )
-    return event
+    return meeting
 
 
 # Atom feeds.
@@ -129,13 +129,13 @@ def test_meetings_feed_keeps_the_newest_fifty(client):
 
 
 def test_findings_feed_titles_entries_with_their_kind(client):
-    event = ai_meeting()
+    meeting = ai_meeting()
     FindingFactory(
-        event=event, kind=Finding.Kind.RISK, title_fr="Prolifération", title_en="Proliferation"
+        meeting=meeting, kind=Finding.Kind.RISK, title_fr="Prolifération", title_en="Proliferation"
     )
-    FindingFactory(event=event, kind=Finding.Kind.OPPORTUNITY, title_en="Faster inquiries")
+    FindingFactory(meeting=meeting, kind=Finding.Kind.OPPORTUNITY, title_en="Faster inquiries")
     draft = MeetingFactory(status=Meeting.Status.DRAFT)
-    FindingFactory(event=draft, title_fr="Constat d’une rencontre en préparation")
+    FindingFactory(meeting=draft, title_fr="Constat d’une rencontre en préparation")
 
     french = atom(client.get("/fr/constats/flux/"))
     english = atom(client.get("/en/findings/feed/"))
@@ -159,12 +159,12 @@ def build_cycle(size: int) -> None:
     """`size` public meetings, each with organisers, themes, sessions and findings."""
     theme = ThemeFactory()
     for index in range(size):
-        event = MeetingFactory(start=geneva(2024, 1, 1) + dt.timedelta(days=index))
-        event.themes.add(theme)
-        MeetingOrganiserFactory(event=event)
-        MeetingOrganiserFactory(event=event, role=MeetingOrganiser.Role.PARTNER)
-        session = SessionFactory(event=event)
-        FindingFactory(event=event, session=session, themes=[theme])
+        meeting = MeetingFactory(start=geneva(2024, 1, 1) + dt.timedelta(days=index))
+        meeting.themes.add(theme)
+        MeetingOrganiserFactory(meeting=meeting)
+        MeetingOrganiserFactory(meeting=meeting, role=MeetingOrganiser.Role.PARTNER)
+        session = SessionFactory(meeting=meeting)
+        FindingFactory(meeting=meeting, session=session, themes=[theme])
 
 
 @pytest.mark.parametrize(
@@ -266,10 +266,10 @@ def test_english_export_falls_back_to_french_text(client):
 
 
 def finding_of_ai_meeting(**kwargs) -> Finding:
-    event = ai_meeting()
-    session = SessionFactory(event=event, title_fr="Table ronde", title_en="Round table")
+    meeting = ai_meeting()
+    session = SessionFactory(meeting=meeting, title_fr="Table ronde", title_en="Round table")
     return FindingFactory(
-        event=event,
+        meeting=meeting,
         session=session,
         kind=Finding.Kind.RISK,
         sector=Finding.Sector.MILITARY,
@@ -282,7 +282,7 @@ def finding_of_ai_meeting(**kwargs) -> Finding:
 
 def test_findings_csv_has_one_record_per_public_finding(client):
     finding = finding_of_ai_meeting()
-    FindingFactory(event=MeetingFactory(status=Meeting.Status.DRAFT), title_fr="Constat caché")
+    FindingFactory(meeting=MeetingFactory(status=Meeting.Status.DRAFT), title_fr="Constat caché")
 
     response = client.get("/en/findings/export.csv")
 
@@ -299,7 +299,7 @@ def test_findings_csv_has_one_record_per_public_finding(client):
         "title": "Proliferation",
         "text": "Text of the finding.",
         "themes": "Disarmament",
-        "meeting_id": str(finding.event_id),
+        "meeting_id": str(finding.meeting_id),
         "meeting_title": "AI and peace",
         "meeting_url": "http://testserver/en/meetings/ia/",
         "meeting_date": "2025-04-15",
@@ -320,8 +320,8 @@ FORMULAS = ["=1+1", "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\r=1", '=HYPERLINK
 
 @pytest.mark.parametrize("value", FORMULAS)
 def test_csv_exports_write_formulas_as_text(client, value):
-    event = MeetingFactory(title_fr=value, city_fr=value)
-    FindingFactory(event=event, title_fr=value, text_fr=value)
+    meeting = MeetingFactory(title_fr=value, city_fr=value)
+    FindingFactory(meeting=meeting, title_fr=value, text_fr=value)
 
     [meeting] = csv_records(client.get("/fr/rencontres/export.csv"))
     [finding] = csv_records(client.get("/fr/constats/export.csv"))
@@ -332,8 +332,8 @@ def test_csv_exports_write_formulas_as_text(client, value):
 
 
 def test_csv_exports_keep_ordinary_texts_and_negative_numbers_as_they_are(client):
-    event = MeetingFactory(title_fr="-2", city_fr="Genève", summary_fr="a=b; -1,5 %")
-    FindingFactory(event=event, title_fr="Non-prolifération")
+    meeting = MeetingFactory(title_fr="-2", city_fr="Genève", summary_fr="a=b; -1,5 %")
+    FindingFactory(meeting=meeting, title_fr="Non-prolifération")
 
     [meeting] = csv_records(client.get("/fr/rencontres/export.csv"))
     [finding] = csv_records(client.get("/fr/constats/export.csv"))
@@ -391,10 +391,12 @@ def test_finding_citation_is_in_the_language_asked_for():
 
 def test_findings_json_can_be_filtered_by_theme_and_kind(client):
     theme = ThemeFactory(slug="ia")
-    event = ai_meeting()
-    FindingFactory(event=event, kind=Finding.Kind.RISK, title_en="Risk on AI", themes=[theme])
-    FindingFactory(event=event, kind=Finding.Kind.OPPORTUNITY, title_en="AI helps", themes=[theme])
-    FindingFactory(event=event, kind=Finding.Kind.RISK, title_en="Another risk")
+    meeting = ai_meeting()
+    FindingFactory(meeting=meeting, kind=Finding.Kind.RISK, title_en="Risk on AI", themes=[theme])
+    FindingFactory(
+        meeting=meeting, kind=Finding.Kind.OPPORTUNITY, title_en="AI helps", themes=[theme]
+    )
+    FindingFactory(meeting=meeting, kind=Finding.Kind.RISK, title_en="Another risk")
 
     by_theme = json.loads(client.get("/en/findings/export.json?theme=ia").content)
     by_both = json.loads(client.get("/en/findings/export.json?theme=ia&kind=risk").content)
@@ -450,7 +452,7 @@ def test_sitemap_lists_a_meeting_in_both_languages_with_its_alternates(client):
 def test_sitemap_lists_the_pages_themes_findings_and_organisers(client):
     organiser = MeetingOrganiserFactory(organisation__slug="oif")
     theme = ThemeFactory(slug="desarmement")
-    finding = FindingFactory(event=organiser.event)
+    finding = FindingFactory(meeting=organiser.meeting)
     OrganisationFactory(slug="sans-rencontre")
 
     urls = sitemap_urls(client.get("/sitemap.xml"))
@@ -477,8 +479,8 @@ def test_sitemap_lists_the_pages_themes_findings_and_organisers(client):
 
 def test_sitemap_leaves_out_drafts_their_findings_and_their_organisers(client):
     draft = MeetingFactory(slug="brouillon", status=Meeting.Status.DRAFT)
-    MeetingOrganiserFactory(event=draft, organisation__slug="seulement-brouillon")
-    finding = FindingFactory(event=draft)
+    MeetingOrganiserFactory(meeting=draft, organisation__slug="seulement-brouillon")
+    finding = FindingFactory(meeting=draft)
 
     text = client.get("/sitemap.xml").content.decode()
 

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
-from tests.participants.conftest import form_data, open_event, session  # noqa: F401
+from tests.participants.conftest import form_data, open_meeting, session  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -48,7 +48,7 @@ def main() -> dict:
     call_command("migrate", run_syncdb=True, verbosity=0)
 
     start = timezone.now() + dt.timedelta(days=30)
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         slug="desarme",
         title_es="Reunión sobre el desarme",
         summary_es="Un resumen en español.",
@@ -56,15 +56,17 @@ def main() -> dict:
         end=start + dt.timedelta(hours=8),
         registration_mode=Meeting.RegistrationMode.OPEN,
     )
-    session = SessionFactory(event=event, title_es="Mesa redonda")
+    session = SessionFactory(meeting=meeting, title_es="Mesa redonda")
     untranslated = MeetingFactory(slug="sin-traduccion", title_fr="Rencontre en français")
-    FindingFactory(event=event, title_es="La seguridad marítima", text_es="Piratería en el mar.")
+    FindingFactory(
+        meeting=meeting, title_es="La seguridad marítima", text_es="Piratería en el mar."
+    )
     client = Client()
 
     home = page(client, "home")
-    meeting = page(client, "events:detail", slug=event.slug)
+    detail = page(client, "events:detail", slug=meeting.slug)
     fallback = page(client, "events:detail", slug=untranslated.slug)
-    register = page(client, "participants:register", slug=event.slug)
+    register = page(client, "participants:register", slug=meeting.slug)
     with translation.override("es"):
         search = client.get(reverse("search:search"), {"q": "seguridad"}).content.decode()
     sitemap = client.get("/sitemap.xml").content.decode()
@@ -91,8 +93,8 @@ def main() -> dict:
         "home_og_locales": re.findall(
             r'property="og:locale(?::alternate)?" content="([^"]+)"', home[1]
         ),
-        "meeting_status": meeting[0],
-        "meeting_shows_spanish_title": "Reunión sobre el desarme" in meeting[1],
+        "meeting_status": detail[0],
+        "meeting_shows_spanish_title": "Reunión sobre el desarme" in detail[1],
         "fallback_status": fallback[0],
         "fallback_shows_french_title": "Rencontre en français" in fallback[1],
         "register_status": register[0],

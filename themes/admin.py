@@ -20,7 +20,7 @@ class ThemeAdmin(TranslationStatusAdmin):
     search_fields = localized("name")
     prepopulated_fields = {"slug": ["name"]}
     # A meeting's themes are chosen on the meeting's page (MeetingAdmin below).
-    exclude = ["events"]
+    exclude = ["meetings"]
 
 
 @admin.register(Finding)
@@ -29,20 +29,20 @@ class FindingAdmin(TranslationStatusAdmin):
         "title",
         "kind",
         "sector",
-        "event",
+        "meeting",
         "chatham_house",
         "featured",
         "translation_status",
     ]
-    list_filter = ["kind", "sector", "themes", "chatham_house", "featured", "event"]
-    list_select_related = ["event"]
+    list_filter = ["kind", "sector", "themes", "chatham_house", "featured", "meeting"]
+    list_select_related = ["meeting"]
     search_fields = localized("title", "text")
-    autocomplete_fields = ["event", "session", "themes", "speaker", "organisation"]
-    date_hierarchy = "event__start"
+    autocomplete_fields = ["meeting", "session", "themes", "speaker", "organisation"]
+    date_hierarchy = "meeting__start"
 
 
 # The meeting's page, as the apps below registered it, plus what this app adds to a meeting:
-# its themes (the relation is Theme.events, so the form carries the field) and its findings.
+# its themes (the relation is Theme.meetings, so the form carries the field) and its findings.
 
 
 class MeetingThemesForm(MeetingAdminForm):
@@ -78,8 +78,8 @@ def with_themes(fieldsets):
     result = []
     for name, options in fieldsets:
         fields = list(options["fields"])
-        if "programmes" in fields:
-            fields.insert(fields.index("programmes") + 1, "themes")
+        if "strategic_projects" in fields:
+            fields.insert(fields.index("strategic_projects") + 1, "themes")
         result.append((name, {**options, "fields": fields}))
     return result
 

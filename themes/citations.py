@@ -20,6 +20,6 @@ def finding_citation(finding, *, url: str, language: str | None = None) -> str:
     with translation.override(language):
         heading = _("“%(title)s”, finding of the meeting “%(meeting)s”") % {
             "title": finding.title,
-            "meeting": finding.event.title,
+            "meeting": finding.meeting.title,
         }
-    return event_citation(finding.event, url=url, language=language, heading=heading)
+    return event_citation(finding.meeting, url=url, language=language, heading=heading)

@@ -13,7 +13,7 @@ def year_choices():
     """The years in which a public meeting found something."""
     years = (
         Finding.objects.public()
-        .annotate(year=ExtractYear("event__start"))
+        .annotate(year=ExtractYear("meeting__start"))
         .order_by("-year")
         .values_list("year", flat=True)
         .distinct()
@@ -48,14 +48,14 @@ class FindingFilter(django_filters.FilterSet):
     # Only public meetings: a draft's address is refused like an unknown one.
     meeting = MeetingFilter(
         label=_("Meeting"),
-        field_name="event",
+        field_name="meeting",
         to_field_name="slug",
         queryset=Meeting.objects.public().order_by("-start"),
         empty_label=_("All meetings"),
     )
     year = django_filters.ChoiceFilter(
         label=_("Year"),
-        field_name="event__start__year",
+        field_name="meeting__start__year",
         choices=year_choices,
         empty_label=_("All years"),
     )

@@ -28,10 +28,10 @@ PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED]
 class ThemeQuerySet(models.QuerySet):
     def with_counts(self):
         """Each theme's public opportunities, risks and recommendations, and its public meetings."""
-        public = Q(findings__event__status__in=PUBLIC_STATUSES)
+        public = Q(findings__meeting__status__in=PUBLIC_STATUSES)
         # Meetings are counted in a subquery: a second join would multiply the findings' rows.
         meetings = (
-            Theme.events.through.objects.filter(
+            Theme.meetings.through.objects.filter(
                 theme=OuterRef("pk"), meeting__status__in=PUBLIC_STATUSES
             )
             .order_by()
@@ -44,7 +44,7 @@ class ThemeQuerySet(models.QuerySet):
                 kind: Count("findings", filter=public & Q(findings__kind=kind), distinct=True)
                 for kind in Finding.Kind.values
             },
-            meetings=Coalesce(Subquery(meetings, output_field=IntegerField()), Value(0)),
+            meeting_count=Coalesce(Subquery(meetings, output_field=IntegerField()), Value(0)),
         )
 
     def with_counts_among(self, findings):
@@ -64,9 +64,9 @@ class Theme(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    # Owned here so that events never names themes: `event.themes` is the reverse accessor.
+    # Owned here so that events never names themes: `meeting.themes` is the reverse accessor.
     # The table keeps the name it had when the meeting held the relation.
-    events = models.ManyToManyField(
+    meetings = models.ManyToManyField(
         Meeting,
         blank=True,
         related_name="themes",
@@ -88,19 +88,19 @@ class Theme(models.Model):
 class FindingQuerySet(models.QuerySet):
     def public(self):
         """Findings of meetings the public may see."""
-        return self.filter(event__status__in=PUBLIC_STATUSES)
+        return self.filter(meeting__status__in=PUBLIC_STATUSES)
 
     def for_cards(self):
         """What a finding card shows: its meeting, session, themes and attribution."""
-        return self.select_related("event", "session", "speaker", "organisation").prefetch_related(
-            "themes"
-        )
+        return self.select_related(
+            "meeting", "session", "speaker", "organisation"
+        ).prefetch_related("themes")
 
     def for_page(self):
         """A finding's own page: its card, and the organisers of its meeting for the citation."""
         return self.for_cards().prefetch_related(
             Prefetch(
-                "event__event_organisers",
+                "meeting__meeting_organisers",
                 queryset=MeetingOrganiser.objects.select_related("organisation"),
             )
         )
@@ -111,11 +111,11 @@ class FindingQuerySet(models.QuerySet):
             *(When(kind=kind, then=rank) for rank, kind in enumerate(Finding.Kind.values)),
             default=len(Finding.Kind.values),
         )
-        return self.order_by("-event__start", "event_id", kind_rank, "order", "pk")
+        return self.order_by("-meeting__start", "meeting_id", kind_rank, "order", "pk")
 
     def latest_per_kind(self, limit: int):
         """Up to `limit` findings of each kind, newest meeting first."""
-        newest = [F("event__start").desc(), F("event_id"), F("order"), F("pk")]
+        newest = [F("meeting__start").desc(), F("meeting_id"), F("order"), F("pk")]
         return (
             self.annotate(rank=Window(RowNumber(), partition_by=F("kind"), order_by=newest))
             .filter(rank__lte=limit)
@@ -141,7 +141,7 @@ class FindingQuerySet(models.QuerySet):
                 shared=Count("themes", distinct=True),
                 other_kind=Case(When(kind=finding.kind, then=0), default=1),
             )
-            .order_by("-shared", "other_kind", "-event__start", "pk")
+            .order_by("-shared", "other_kind", "-meeting__start", "pk")
         )
 
 
@@ -158,7 +158,7 @@ class Finding(models.Model):
         MILITARY = "military", _("Military")
         BOTH = "both", _("Civil and military")
 
-    event = models.ForeignKey(
+    meeting = models.ForeignKey(
         "events.Meeting",
         on_delete=models.CASCADE,
         related_name="findings",
@@ -215,7 +215,7 @@ class Finding(models.Model):
     class Meta:
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
-        ordering = ["event", "kind", "order", "pk"]
+        ordering = ["meeting", "kind", "order", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["opportunity", "risk", "recommendation"]),
@@ -234,8 +234,8 @@ class Finding(models.Model):
         return reverse("themes:finding", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
-        if self.session_id and self.event_id and self.session.event_id != self.event_id:
+        if self.session_id and self.meeting_id and self.session.meeting_id != self.meeting_id:
             raise ValidationError(
                 {"session": _("This session belongs to another meeting.")},
-                code="session_of_other_event",
+                code="session_of_other_meeting",
             )

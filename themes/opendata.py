@@ -36,11 +36,11 @@ def open_findings():
     """Public findings with what their records show, in a fixed number of queries."""
     return (
         Finding.objects.public()
-        .select_related("event", "session")
+        .select_related("meeting", "session")
         .prefetch_related(
             "themes",
             Prefetch(
-                "event__event_organisers",
+                "meeting__meeting_organisers",
                 queryset=MeetingOrganiser.objects.select_related("organisation"),
             ),
         )
@@ -49,7 +49,7 @@ def open_findings():
 
 def finding_record(finding, *, url: str, event_url: str) -> dict:
     """One finding as a flat record of the CSV and JSON exports."""
-    event = finding.event
+    meeting = finding.meeting
     return {
         "id": finding.pk,
         "url": url,
@@ -60,12 +60,12 @@ def finding_record(finding, *, url: str, event_url: str) -> dict:
         "title": finding.title,
         "text": finding.text,
         "themes": [theme.name for theme in finding.themes.all()],
-        "meeting_id": event.pk,
-        "meeting_title": event.title,
+        "meeting_id": meeting.pk,
+        "meeting_title": meeting.title,
         "meeting_url": event_url,
-        "meeting_date": event.local_start.date().isoformat(),
+        "meeting_date": meeting.local_start.date().isoformat(),
         "session_title": finding.session.title if finding.session else "",
-        "is_example": event.is_example,
+        "is_example": meeting.is_example,
         "citation": finding_citation(finding, url=url),
         "licence": licence()["name"],
         "licence_url": licence()["url"],
@@ -105,7 +105,9 @@ class FindingExportMixin:
     filter_form_class = FindingExportFilters
 
     def get_queryset(self, theme=None, kind=None):
-        findings = open_findings().order_by("event__start", "event_id", KIND_RANK, "order", "pk")
+        findings = open_findings().order_by(
+            "meeting__start", "meeting_id", KIND_RANK, "order", "pk"
+        )
         if theme:
             findings = findings.filter(themes=theme)
         if kind:
@@ -116,7 +118,7 @@ class FindingExportMixin:
         return finding_record(
             finding,
             url=self.absolute(finding.get_absolute_url()),
-            event_url=self.absolute(finding.event.get_absolute_url()),
+            event_url=self.absolute(finding.meeting.get_absolute_url()),
         )
 
 
@@ -154,9 +156,9 @@ class FindingFeed(Feed):
     def items(self):
         return (
             Finding.objects.public()
-            .select_related("event")
+            .select_related("meeting")
             .prefetch_related("themes")
-            .order_by("-event__start", "-event_id", KIND_RANK, "order", "pk")[:FEED_SIZE]
+            .order_by("-meeting__start", "-meeting_id", KIND_RANK, "order", "pk")[:FEED_SIZE]
         )
 
     def item_title(self, finding):
@@ -164,17 +166,17 @@ class FindingFeed(Feed):
             "kind": finding.get_kind_display(),
             "title": finding.title,
         }
-        if finding.event.is_example:
+        if finding.meeting.is_example:
             title = _("%(title)s (fictional example)") % {"title": title}
         return title
 
     def item_description(self, finding):
-        event = finding.event
-        meeting = ", ".join(p for p in [quoted(event.title), dates(event), where(event)] if p)
-        return paragraphs(finding.text, meeting)
+        meeting = finding.meeting
+        source = ", ".join(p for p in [quoted(meeting.title), dates(meeting), where(meeting)] if p)
+        return paragraphs(finding.text, source)
 
     def item_updateddate(self, finding):
-        return finding.event.updated_at
+        return finding.meeting.updated_at
 
     def item_categories(self, finding):
         return [finding.get_kind_display()] + [theme.name for theme in finding.themes.all()]

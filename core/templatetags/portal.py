@@ -18,14 +18,16 @@ register = template.Library()
 
 @register.simple_tag
 def date_range(start, end, html: bool = False) -> str:
-    """A meeting's days from its local times: `{% date_range event.local_start event.local_end %}`;
-    `html=True` puts each day in a <time> element."""
+    """A meeting's days from its local times:
+    `{% date_range meeting.local_start meeting.local_end %}`; `html=True` puts each day in a
+    <time> element."""
     return dates.date_range_html(start, end) if html else dates.date_range(start, end)
 
 
 @register.simple_tag
 def place(venue: str = "", city: str = "", country: str = "") -> str:
-    """Where a meeting takes place: `{% place event.venue event.city event.country.name %}`."""
+    """Where a meeting takes place:
+    `{% place meeting.venue meeting.city meeting.country.name %}`."""
     return places.place(venue, city, country)
 
 
@@ -58,7 +60,7 @@ def json_ld(data: dict) -> str:
 def lang_of(obj, field: str) -> str:
     """` lang="xx"` when a translated field shows its fallback in the other language.
 
-    Screen readers then read the passage with the right voice: `<h1{% lang_of event "title" %}>`.
+    Screen readers then read the passage with the right voice: `<h1{% lang_of meeting "title" %}>`.
     """
     current = get_language()
     if getattr(obj, f"{field}_{current}", None):

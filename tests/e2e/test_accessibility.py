@@ -59,12 +59,12 @@ class Page:
 
 
 def finding_path() -> str:
-    finding = Finding.objects.public().filter(event__slug=MEETING_SLUG).first()
+    finding = Finding.objects.public().filter(meeting__slug=MEETING_SLUG).first()
     return finding.get_absolute_url()
 
 
 def example_sessions():
-    return Session.objects.filter(event__slug=EXAMPLE_SLUG).order_by("start")
+    return Session.objects.filter(meeting__slug=EXAMPLE_SLUG).order_by("start")
 
 
 def confirm_path() -> str:
@@ -73,7 +73,9 @@ def confirm_path() -> str:
         session=example_sessions().first(), status=Status.PENDING, confirmation_nonce="nonce"
     )
     token = tokens.confirmation_token(
-        registration_ids=[registration.pk], nonce="nonce", event_id=registration.session.event_id
+        registration_ids=[registration.pk],
+        nonce="nonce",
+        meeting_id=registration.session.meeting_id,
     )
     return reverse("participants:confirm", kwargs={"token": token})
 
@@ -85,7 +87,7 @@ def manage_path() -> str:
     statuses = [Status.CONFIRMED, Status.WAITLISTED, Status.CANCELLED]
     for session, status in zip(sessions, statuses, strict=True):
         RegistrationFactory(participant=participant, session=session, status=status)
-    token = tokens.manage_token(participant=participant, event=sessions[0].event)
+    token = tokens.manage_token(participant=participant, meeting=sessions[0].meeting)
     return reverse("participants:manage", kwargs={"token": token})
 
 
@@ -339,7 +341,7 @@ def test_form_errors_are_tied_to_their_fields(browser, live_server, demo, langua
 
 
 def test_passage_in_the_other_language_says_so(browser, live_server, demo):
-    finding = Finding.objects.public().filter(event__slug=MEETING_SLUG).first()
+    finding = Finding.objects.public().filter(meeting__slug=MEETING_SLUG).first()
     Finding.objects.filter(pk=finding.pk).update(title_en="")  # shown in French, its fallback
 
     with translation.override("en"):

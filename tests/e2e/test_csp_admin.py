@@ -33,9 +33,9 @@ def staff_browser(browser, live_server, transactional_db):
 
 @pytest.fixture
 def meeting(transactional_db):
-    session = SessionFactory(event=MeetingFactory(title_fr="Atelier", title_en="Workshop"))
+    session = SessionFactory(meeting=MeetingFactory(title_fr="Atelier", title_en="Workshop"))
     RegistrationFactory(session=session)
-    return session.event
+    return session.meeting
 
 
 def open_page(browser, url):

@@ -114,9 +114,9 @@ def test_cancelled_meeting_is_cancelled_in_its_file(client):
 
 
 def test_session_file_has_the_session_times_and_room(client):
-    event = MeetingFactory(slug="ia", title_fr="L’IA et la paix")
+    meeting = MeetingFactory(slug="ia", title_fr="L’IA et la paix")
     session = SessionFactory(
-        event=event,
+        meeting=meeting,
         title_fr="Table ronde",
         room_fr="Salle XII",
         start=geneva(2025, 4, 15, 14, 30),
@@ -140,7 +140,7 @@ def test_session_file_has_the_session_times_and_room(client):
 
 def test_session_of_another_meeting_is_not_found(client):
     MeetingFactory(slug="ia")
-    other = SessionFactory(event=MeetingFactory(slug="autre"))
+    other = SessionFactory(meeting=MeetingFactory(slug="autre"))
 
     response = client.get(f"/fr/rencontres/ia/seances/{other.pk}/calendrier.ics")
 
@@ -164,7 +164,7 @@ def test_unknown_or_draft_meeting_has_no_file(client, path):
 
 
 def test_session_of_a_draft_meeting_has_no_file(client):
-    session = SessionFactory(event=MeetingFactory(slug="brouillon", status=Meeting.Status.DRAFT))
+    session = SessionFactory(meeting=MeetingFactory(slug="brouillon", status=Meeting.Status.DRAFT))
 
     response = client.get(f"/fr/rencontres/brouillon/seances/{session.pk}/calendrier.ics")
 
@@ -223,11 +223,11 @@ def test_upcoming_calendar_queries_do_not_grow_with_the_number_of_meetings(
 
 
 def test_e_mail_calendar_and_session_file_share_the_session_uid(client):
-    event = MeetingFactory(slug="ia")
-    first = SessionFactory(event=event, start=geneva(2025, 4, 15, 9))
-    second = SessionFactory(event=event, start=geneva(2025, 4, 15, 14))
+    meeting = MeetingFactory(slug="ia")
+    first = SessionFactory(meeting=meeting, start=geneva(2025, 4, 15, 9))
+    second = SessionFactory(meeting=meeting, start=geneva(2025, 4, 15, 14))
 
-    attached = Calendar.from_ical(sessions_calendar(event=event, sessions=[first, second]))
+    attached = Calendar.from_ical(sessions_calendar(meeting=meeting, sessions=[first, second]))
     downloaded = entries(client.get(f"/fr/rencontres/ia/seances/{second.pk}/calendrier.ics"))
 
     assert [entry["dtstart"].dt.hour for entry in attached.events] == [9, 14]

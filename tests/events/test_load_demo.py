@@ -100,7 +100,7 @@ def test_an_unpublished_example_stays_unpublished_and_keeps_its_dates():
 def test_a_finding_staff_added_with_the_key_of_a_demo_finding_does_not_crash_it():
     load_demo()
     meeting = Meeting.objects.get(slug=MEETING_SLUG)
-    added = FindingFactory(event=meeting, kind="risk", order=0, title_en="Added by staff")
+    added = FindingFactory(meeting=meeting, kind="risk", order=0, title_en="Added by staff")
 
     load_demo()
     load_demo("--reset")
@@ -113,14 +113,14 @@ def test_a_finding_staff_added_with_the_key_of_a_demo_finding_does_not_crash_it(
 def test_sessions_and_speakers_staff_added_to_the_example_do_not_crash_a_reset():
     load_demo()
     example = Meeting.objects.get(slug=EXAMPLE_SLUG)
-    added = SessionFactory(event=example, order=0, title_en="Added by staff")
+    added = SessionFactory(meeting=example, order=0, title_en="Added by staff")
     SpeakerFactory(name="Intervenante exemple A")
 
     load_demo("--reset")
 
     added.refresh_from_db()
     assert added.title_en == "Added by staff"
-    assert Session.objects.filter(event=example).count() == 5
+    assert Session.objects.filter(meeting=example).count() == 5
     assert Speaker.objects.filter(name="Intervenante exemple A").count() == 2
 
 
@@ -186,7 +186,8 @@ def test_demo_holds_the_meeting_of_15_april_2025_and_its_findings():
 
     meeting = Meeting.objects.get(is_example=False)
     organisers = {
-        o.organisation.acronym_fr or o.organisation.name_fr for o in meeting.event_organisers.all()
+        o.organisation.acronym_fr or o.organisation.name_fr
+        for o in meeting.meeting_organisers.all()
     }
     kinds = set(meeting.findings.values_list("kind", flat=True))
 
@@ -194,7 +195,7 @@ def test_demo_holds_the_meeting_of_15_april_2025_and_its_findings():
     assert meeting.city_fr == "Genève"
     assert meeting.reported_participants == 80 and meeting.reported_participants_is_minimum
     assert {"OIF", "UNIDIR"} <= organisers and len(organisers) == 3
-    assert meeting.programmes.count() == 2
+    assert meeting.strategic_projects.count() == 2
     assert kinds == {"opportunity", "risk", "recommendation"}
     assert not meeting.sessions.exists()
     assert all(f.title_en and f.title_fr for f in meeting.findings.all())

@@ -21,10 +21,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_database_refuses_a_session_that_ends_before_it_starts():
-    event = MeetingFactory()
+    meeting = MeetingFactory()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        SessionFactory(event=event, start=geneva(2025, 4, 15, 11), end=geneva(2025, 4, 15, 10))
+        SessionFactory(meeting=meeting, start=geneva(2025, 4, 15, 11), end=geneva(2025, 4, 15, 10))
 
 
 def test_database_refuses_a_meeting_that_ends_before_it_starts():
@@ -33,9 +33,9 @@ def test_database_refuses_a_meeting_that_ends_before_it_starts():
 
 
 def test_session_outside_its_meeting_days_is_refused_with_a_message():
-    event = MeetingFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 18))
+    meeting = MeetingFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 18))
     session = SessionFactory.build(
-        event=event, start=geneva(2025, 4, 16, 9), end=geneva(2025, 4, 16, 10)
+        meeting=meeting, start=geneva(2025, 4, 16, 9), end=geneva(2025, 4, 16, 10)
     )
 
     with pytest.raises(ValidationError) as error:
@@ -45,9 +45,9 @@ def test_session_outside_its_meeting_days_is_refused_with_a_message():
 
 
 def test_session_on_the_last_day_of_a_multi_day_meeting_is_accepted():
-    event = MeetingFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 16, 17))
+    meeting = MeetingFactory(start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 16, 17))
     session = SessionFactory.build(
-        event=event, start=geneva(2025, 4, 16, 14), end=geneva(2025, 4, 16, 15)
+        meeting=meeting, start=geneva(2025, 4, 16, 14), end=geneva(2025, 4, 16, 15)
     )
 
     session.full_clean()
@@ -64,7 +64,7 @@ def test_an_organisation_is_organiser_of_a_meeting_once():
     link = MeetingOrganiserFactory()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        MeetingOrganiserFactory(event=link.event, organisation=link.organisation)
+        MeetingOrganiserFactory(meeting=link.meeting, organisation=link.organisation)
 
 
 def test_database_refuses_a_state_without_francophonie_status():
@@ -116,30 +116,30 @@ def test_participant_e_mail_is_unique_whatever_its_case():
 
 
 def test_english_title_falls_back_to_french_when_missing():
-    event = MeetingFactory(title_fr="Rencontre sans traduction", title_en="")
+    meeting = MeetingFactory(title_fr="Rencontre sans traduction", title_en="")
 
     from django.utils import translation
 
     with translation.override("en"):
-        fetched = Meeting.objects.get(pk=event.pk)
+        fetched = Meeting.objects.get(pk=meeting.pk)
         assert fetched.title == "Rencontre sans traduction"
 
 
 def test_multi_day_meeting_is_known_as_such():
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         start=geneva(2025, 4, 15, 9), end=geneva(2025, 4, 15, 9) + dt.timedelta(days=1)
     )
 
-    assert event.is_multi_day
+    assert meeting.is_multi_day
 
 
 def test_meeting_time_zone_outside_the_iana_list_is_refused_with_a_message():
-    event = MeetingFactory.build(
+    meeting = MeetingFactory.build(
         cycle=MeetingFactory().cycle, slug="ailleurs", timezone="Mars/Base"
     )
 
     with pytest.raises(ValidationError) as error:
-        event.full_clean()
+        meeting.full_clean()
 
     assert "timezone" in error.value.message_dict
     with pytest.raises(ValidationError, match="Mars/Base"):
@@ -156,15 +156,17 @@ def test_time_zone_choices_list_every_iana_zone_with_geneva_by_default():
 
 def test_sessions_keep_their_local_times_when_the_meeting_changes_zone():
     montreal = zoneinfo.ZoneInfo("America/Montreal")
-    event = MeetingFactory(start=geneva(2026, 10, 31, 9), end=geneva(2026, 11, 2, 18))
+    meeting = MeetingFactory(start=geneva(2026, 10, 31, 9), end=geneva(2026, 11, 2, 18))
     before = SessionFactory(
-        event=event, start=geneva(2026, 10, 31, 9), end=geneva(2026, 10, 31, 10)
+        meeting=meeting, start=geneva(2026, 10, 31, 9), end=geneva(2026, 10, 31, 10)
     )
-    after = SessionFactory(event=event, start=geneva(2026, 11, 2, 9), end=geneva(2026, 11, 2, 10))
-    event.timezone = "America/Montreal"
-    event.save()
+    after = SessionFactory(
+        meeting=meeting, start=geneva(2026, 11, 2, 9), end=geneva(2026, 11, 2, 10)
+    )
+    meeting.timezone = "America/Montreal"
+    meeting.save()
 
-    event.keep_sessions_local_times(previous_timezone="Europe/Zurich")
+    meeting.keep_sessions_local_times(previous_timezone="Europe/Zurich")
 
     before.refresh_from_db()
     after.refresh_from_db()

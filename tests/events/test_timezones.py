@@ -136,8 +136,8 @@ def add_meeting(client, *, zone: str, start, end, sessions=(), **fields):
     return client.post(reverse("admin:events_meeting_add"), data)
 
 
-def change_page(client, event):
-    return client.get(reverse("admin:events_meeting_change", args=[event.pk]))
+def change_page(client, meeting):
+    return client.get(reverse("admin:events_meeting_change", args=[meeting.pk]))
 
 
 def shown_times(response, prefix: str = "") -> tuple[str, str]:
@@ -170,15 +170,15 @@ def test_dakar_meeting_typed_in_the_admin_is_stored_and_shown_in_dakar_time(staf
     )
 
     assert response.status_code == 302, response.context["errors"]
-    event = Meeting.objects.get(slug="terrain")
-    session = event.sessions.get()
-    assert event.timezone == "Africa/Dakar"
-    assert event.start == dt.datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+    meeting = Meeting.objects.get(slug="terrain")
+    session = meeting.sessions.get()
+    assert meeting.timezone == "Africa/Dakar"
+    assert meeting.start == dt.datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
     assert (session.start, session.end) == (
         dt.datetime(2026, 3, 10, 9, 30, tzinfo=UTC),
         dt.datetime(2026, 3, 10, 12, 30, tzinfo=UTC),
     )
-    change = change_page(staff_client, event)
+    change = change_page(staff_client, meeting)
     assert shown_times(change) == ("10/03/2026", "09:30:00")
     assert shown_times(change, "sessions-0-") == ("10/03/2026", "09:30:00")
     assert form_of(change)["sessions-0-end_1"] == "12:30:00"
@@ -286,7 +286,7 @@ def test_montreal_sessions_on_both_sides_of_the_clock_change_keep_their_typed_ti
     before, after = Session.objects.order_by("start")
     assert before.start == dt.datetime(2026, 10, 31, 13, 0, tzinfo=UTC)  # EDT, UTC−4
     assert after.start == dt.datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # EST, UTC−5
-    change = change_page(staff_client, before.event)
+    change = change_page(staff_client, before.meeting)
     assert shown_times(change, "sessions-0-") == ("31/10/2026", "09:00:00")
     assert shown_times(change, "sessions-1-") == ("02/11/2026", "09:00:00")
     page = client.get("/fr/rencontres/terrain/")
@@ -322,7 +322,7 @@ def test_time_repeated_by_the_clock_change_gets_a_form_error(staff_client):
 
 
 def test_session_added_on_its_own_is_typed_in_its_meetings_zone(staff_client, client):
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         slug="hanoi",
         timezone="Asia/Ho_Chi_Minh",
         start=dt.datetime(2026, 6, 10, 6, 30, tzinfo=SAIGON),
@@ -330,7 +330,7 @@ def test_session_added_on_its_own_is_typed_in_its_meetings_zone(staff_client, cl
     )
     data = form_of(staff_client.get(reverse("admin:events_session_add")))
     data |= {
-        "event": str(event.pk),
+        "meeting": str(meeting.pk),
         "title_fr": "Petit-déjeuner de travail",
         **times("", dt.datetime(2026, 6, 10, 6, 30), dt.datetime(2026, 6, 10, 8, 0)),
     }
@@ -353,9 +353,9 @@ def test_session_added_on_its_own_is_typed_in_its_meetings_zone(staff_client, cl
 
 def test_session_change_form_reads_and_parses_in_the_meetings_zone(staff_client):
     session = SessionFactory(
-        event__timezone="Asia/Ho_Chi_Minh",
-        event__start=dt.datetime(2026, 6, 10, 6, 0, tzinfo=SAIGON),
-        event__end=dt.datetime(2026, 6, 10, 18, 0, tzinfo=SAIGON),
+        meeting__timezone="Asia/Ho_Chi_Minh",
+        meeting__start=dt.datetime(2026, 6, 10, 6, 0, tzinfo=SAIGON),
+        meeting__end=dt.datetime(2026, 6, 10, 18, 0, tzinfo=SAIGON),
         start=dt.datetime(2026, 6, 10, 7, 0, tzinfo=SAIGON),
         end=dt.datetime(2026, 6, 10, 8, 0, tzinfo=SAIGON),
     )
@@ -376,36 +376,36 @@ def test_session_change_form_reads_and_parses_in_the_meetings_zone(staff_client)
 def test_correcting_the_zone_keeps_the_times_staff_typed_for_the_meeting_and_sessions(
     staff_client, client
 ):
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         slug="dakar",
         timezone="Europe/Zurich",
         start=dt.datetime(2026, 3, 10, 9, 30, tzinfo=ZURICH),
         end=dt.datetime(2026, 3, 11, 17, 0, tzinfo=ZURICH),
     )
     first = SessionFactory(
-        event=event,
+        meeting=meeting,
         start=dt.datetime(2026, 3, 10, 9, 30, tzinfo=ZURICH),
         end=dt.datetime(2026, 3, 10, 12, 30, tzinfo=ZURICH),
     )
     second = SessionFactory(
-        event=event,
+        meeting=meeting,
         start=dt.datetime(2026, 3, 11, 14, 0, tzinfo=ZURICH),
         end=dt.datetime(2026, 3, 11, 16, 0, tzinfo=ZURICH),
     )
-    data = form_of(change_page(staff_client, event)) | {"timezone": "Africa/Dakar"}
+    data = form_of(change_page(staff_client, meeting)) | {"timezone": "Africa/Dakar"}
 
-    response = staff_client.post(reverse("admin:events_meeting_change", args=[event.pk]), data)
+    response = staff_client.post(reverse("admin:events_meeting_change", args=[meeting.pk]), data)
 
     assert response.status_code == 302, response.context["errors"]
-    event.refresh_from_db()
+    meeting.refresh_from_db()
     first.refresh_from_db()
     second.refresh_from_db()
-    assert event.start == dt.datetime(2026, 3, 10, 9, 30, tzinfo=DAKAR)
-    assert event.end == dt.datetime(2026, 3, 11, 17, 0, tzinfo=DAKAR)
+    assert meeting.start == dt.datetime(2026, 3, 10, 9, 30, tzinfo=DAKAR)
+    assert meeting.end == dt.datetime(2026, 3, 11, 17, 0, tzinfo=DAKAR)
     assert first.start == dt.datetime(2026, 3, 10, 9, 30, tzinfo=DAKAR)
     assert first.end == dt.datetime(2026, 3, 10, 12, 30, tzinfo=DAKAR)
     assert second.start == dt.datetime(2026, 3, 11, 14, 0, tzinfo=DAKAR)
-    assert shown_times(change_page(staff_client, event), "sessions-1-") == (
+    assert shown_times(change_page(staff_client, meeting), "sessions-1-") == (
         "11/03/2026",
         "14:00:00",
     )
@@ -414,22 +414,22 @@ def test_correcting_the_zone_keeps_the_times_staff_typed_for_the_meeting_and_ses
 
 
 def test_zone_change_moves_sessions_not_resubmitted_with_the_meeting(staff_client):
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         timezone="Europe/Zurich",
         start=dt.datetime(2026, 3, 10, 9, 0, tzinfo=ZURICH),
         end=dt.datetime(2026, 3, 10, 18, 0, tzinfo=ZURICH),
     )
     SessionFactory(
-        event=event,
+        meeting=meeting,
         start=dt.datetime(2026, 3, 10, 9, 30, tzinfo=ZURICH),
         end=dt.datetime(2026, 3, 10, 10, 30, tzinfo=ZURICH),
     )
-    data = form_of(change_page(staff_client, event)) | {"timezone": "Asia/Ho_Chi_Minh"}
+    data = form_of(change_page(staff_client, meeting)) | {"timezone": "Asia/Ho_Chi_Minh"}
     # The session's row left out of the submission, as a page saved without its inline would.
     data = {name: value for name, value in data.items() if not name.startswith("sessions-")}
     data |= {"sessions-TOTAL_FORMS": "0", "sessions-INITIAL_FORMS": "0"}
 
-    response = staff_client.post(reverse("admin:events_meeting_change", args=[event.pk]), data)
+    response = staff_client.post(reverse("admin:events_meeting_change", args=[meeting.pk]), data)
 
     assert response.status_code == 302, response.context["errors"]
     session = Session.objects.get()
@@ -438,25 +438,25 @@ def test_zone_change_moves_sessions_not_resubmitted_with_the_meeting(staff_clien
 
 
 def test_saving_a_meeting_without_changing_its_zone_moves_nothing(staff_client):
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         timezone="Africa/Dakar",
         start=dt.datetime(2026, 3, 10, 9, 0, tzinfo=DAKAR),
         end=dt.datetime(2026, 3, 10, 18, 0, tzinfo=DAKAR),
     )
     session = SessionFactory(
-        event=event,
+        meeting=meeting,
         start=dt.datetime(2026, 3, 10, 9, 30, tzinfo=DAKAR),
         end=dt.datetime(2026, 3, 10, 10, 30, tzinfo=DAKAR),
     )
-    data = form_of(change_page(staff_client, event))
+    data = form_of(change_page(staff_client, meeting))
 
-    response = staff_client.post(reverse("admin:events_meeting_change", args=[event.pk]), data)
+    response = staff_client.post(reverse("admin:events_meeting_change", args=[meeting.pk]), data)
 
     assert response.status_code == 302, response.context["errors"]
     session.refresh_from_db()
-    event.refresh_from_db()
+    meeting.refresh_from_db()
     assert session.start == dt.datetime(2026, 3, 10, 9, 30, tzinfo=DAKAR)
-    assert event.start == dt.datetime(2026, 3, 10, 9, 0, tzinfo=DAKAR)
+    assert meeting.start == dt.datetime(2026, 3, 10, 9, 0, tzinfo=DAKAR)
 
 
 # The zone is chosen from the IANA list.

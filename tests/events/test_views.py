@@ -27,7 +27,7 @@ def url_in(language: str, name: str, **kwargs) -> str:
 
 
 def titles(response) -> list[str]:
-    return [event.title for event in response.context["object_list"]]
+    return [meeting.title for meeting in response.context["object_list"]]
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -49,8 +49,8 @@ def test_root_redirects_to_the_french_home(client):
 
 
 def test_meeting_page_has_translated_addresses_and_texts(client):
-    event = MeetingFactory(slug="ia-2025", title_fr="L’IA et la paix", title_en="AI and peace")
-    assert event.get_absolute_url() == "/fr/rencontres/ia-2025/"
+    meeting = MeetingFactory(slug="ia-2025", title_fr="L’IA et la paix", title_en="AI and peace")
+    assert meeting.get_absolute_url() == "/fr/rencontres/ia-2025/"
 
     french = client.get("/fr/rencontres/ia-2025/")
     english = client.get("/en/meetings/ia-2025/")
@@ -92,10 +92,10 @@ def test_draft_meeting_is_a_404_for_the_public(client):
 
 
 def test_draft_meeting_is_visible_to_staff_in_the_admin(staff_client):
-    event = MeetingFactory(title_fr="Rencontre en préparation", status=Meeting.Status.DRAFT)
+    meeting = MeetingFactory(title_fr="Rencontre en préparation", status=Meeting.Status.DRAFT)
 
     listing = staff_client.get(reverse("admin:events_meeting_changelist"))
-    change = staff_client.get(reverse("admin:events_meeting_change", args=[event.pk]))
+    change = staff_client.get(reverse("admin:events_meeting_change", args=[meeting.pk]))
 
     assert "Rencontre en préparation" in listing.text
     assert change.status_code == 200
@@ -111,7 +111,7 @@ def test_cancelled_meeting_stays_public_with_its_notice(client):
 
 
 def test_meeting_page_shows_place_organisers_programme_and_findings_by_kind(client):
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         slug="ia",
         start=geneva(2025, 4, 15, 9),
         end=geneva(2025, 4, 15, 18),
@@ -119,28 +119,30 @@ def test_meeting_page_shows_place_organisers_programme_and_findings_by_kind(clie
         reported_participants_is_minimum=True,
     )
     MeetingOrganiserFactory(
-        event=event,
+        meeting=meeting,
         role=MeetingOrganiser.Role.CO_ORGANISER,
         organisation=OrganisationFactory(
             name_fr="Institut pour le désarmement", acronym_fr="UNIDIR"
         ),
     )
     session = SessionFactory(
-        event=event,
+        meeting=meeting,
         title_fr="Table ronde",
         start=geneva(2025, 4, 15, 14, 30),
         end=geneva(2025, 4, 15, 16),
     )
     SessionSpeakerFactory(session=session, speaker__name="Amina Exemple")
     theme = ThemeFactory(name_fr="Intelligence artificielle")
-    FindingFactory(event=event, kind=Finding.Kind.OPPORTUNITY, title_fr="Enquêtes", themes=[theme])
     FindingFactory(
-        event=event,
+        meeting=meeting, kind=Finding.Kind.OPPORTUNITY, title_fr="Enquêtes", themes=[theme]
+    )
+    FindingFactory(
+        meeting=meeting,
         kind=Finding.Kind.RISK,
         title_fr="Prolifération",
         sector=Finding.Sector.MILITARY,
     )
-    FindingFactory(event=event, kind=Finding.Kind.RECOMMENDATION, title_fr="Gouvernance")
+    FindingFactory(meeting=meeting, kind=Finding.Kind.RECOMMENDATION, title_fr="Gouvernance")
 
     page = client.get("/fr/rencontres/ia/").text
 
@@ -167,18 +169,18 @@ def test_example_meeting_is_labelled_as_such(client):
 
 
 def build_meeting(size: int) -> Meeting:
-    event = MeetingFactory(slug=f"rencontre-{size}")
+    meeting = MeetingFactory(slug=f"rencontre-{size}")
     theme = ThemeFactory()
-    event.themes.add(theme)
+    meeting.themes.add(theme)
     for index in range(size):
-        MeetingOrganiserFactory(event=event, order=index)
-        session = SessionFactory(event=event)
+        MeetingOrganiserFactory(meeting=meeting, order=index)
+        session = SessionFactory(meeting=meeting)
         SessionSpeakerFactory(session=session, speaker__affiliation=OrganisationFactory())
         FindingFactory(
-            event=event, session=session, themes=[theme], kind=Finding.Kind.values[index % 3]
+            meeting=meeting, session=session, themes=[theme], kind=Finding.Kind.values[index % 3]
         )
-    event.programmes.add(StrategicProjectFactory(), StrategicProjectFactory())
-    return event
+    meeting.strategic_projects.add(StrategicProjectFactory(), StrategicProjectFactory())
+    return meeting
 
 
 def test_meeting_page_queries_do_not_grow_with_its_content(client, django_assert_max_num_queries):
@@ -198,12 +200,12 @@ def test_meetings_list_queries_do_not_grow_with_the_number_of_meetings(
 ):
     theme = ThemeFactory()
     for _ in range(3):
-        MeetingOrganiserFactory().event.themes.add(theme)
+        MeetingOrganiserFactory().meeting.themes.add(theme)
 
     with django_assert_max_num_queries(12) as small_queries:
         client.get("/fr/rencontres/")
     for _ in range(27):
-        MeetingOrganiserFactory().event.themes.add(theme)
+        MeetingOrganiserFactory().meeting.themes.add(theme)
     with django_assert_max_num_queries(len(small_queries)):
         response = client.get("/fr/rencontres/")
 
@@ -232,8 +234,8 @@ def test_filter_by_theme_narrows_the_list(client):
 
 def test_filter_by_organiser_narrows_the_list(client):
     unidir = OrganisationFactory(slug="unidir")
-    MeetingOrganiserFactory(event__title_fr="Avec l’UNIDIR", organisation=unidir)
-    MeetingOrganiserFactory(event__title_fr="Sans l’UNIDIR")
+    MeetingOrganiserFactory(meeting__title_fr="Avec l’UNIDIR", organisation=unidir)
+    MeetingOrganiserFactory(meeting__title_fr="Sans l’UNIDIR")
 
     response = client.get("/fr/rencontres/?organiser=unidir")
 
@@ -335,8 +337,8 @@ def test_home_shows_key_figures_of_real_meetings_only(client):
     real = MeetingFactory(reported_participants=80, country="CH")
     MeetingFactory(reported_participants=20, country="FR")
     MeetingFactory(reported_participants=500, country="SN", is_example=True)
-    FindingFactory.create_batch(2, event=real, kind=Finding.Kind.OPPORTUNITY)
-    FindingFactory(event=real, kind=Finding.Kind.RISK)
+    FindingFactory.create_batch(2, meeting=real, kind=Finding.Kind.OPPORTUNITY)
+    FindingFactory(meeting=real, kind=Finding.Kind.RISK)
 
     response = client.get("/fr/")
 
@@ -348,11 +350,11 @@ def test_home_shows_key_figures_of_real_meetings_only(client):
 
 def test_home_queries_do_not_grow_with_the_data(client, django_assert_max_num_queries):
     for _ in range(3):
-        FindingFactory(event=MeetingOrganiserFactory().event, featured=True)
+        FindingFactory(meeting=MeetingOrganiserFactory().meeting, featured=True)
     with django_assert_max_num_queries(20) as few:
         client.get("/fr/")
     for _ in range(27):
-        FindingFactory(event=MeetingOrganiserFactory().event, featured=True)
+        FindingFactory(meeting=MeetingOrganiserFactory().meeting, featured=True)
 
     with django_assert_max_num_queries(len(few)):
         client.get("/fr/")
@@ -360,9 +362,9 @@ def test_home_queries_do_not_grow_with_the_data(client, django_assert_max_num_qu
 
 def test_organisation_page_lists_its_public_meetings(client):
     unidir = OrganisationFactory(slug="unidir", name_fr="Institut des Nations Unies")
-    MeetingOrganiserFactory(organisation=unidir, event__title_fr="Rencontre avec l’UNIDIR")
+    MeetingOrganiserFactory(organisation=unidir, meeting__title_fr="Rencontre avec l’UNIDIR")
     MeetingOrganiserFactory(
-        organisation=unidir, event__title_fr="Brouillon", event__status=Meeting.Status.DRAFT
+        organisation=unidir, meeting__title_fr="Brouillon", meeting__status=Meeting.Status.DRAFT
     )
 
     response = client.get("/fr/organisations/unidir/")
@@ -393,7 +395,7 @@ def test_organisation_page_queries_do_not_grow(client, django_assert_max_num_que
 
 
 def test_meeting_page_links_its_organisers_pages(client):
-    link = MeetingOrganiserFactory(event__slug="ia", organisation__slug="oif")
+    link = MeetingOrganiserFactory(meeting__slug="ia", organisation__slug="oif")
 
     response = client.get("/fr/rencontres/ia/")
 
@@ -404,15 +406,15 @@ def test_meeting_page_links_its_organisers_pages(client):
 def test_related_meetings_share_themes_or_organisers(client):
     theme = ThemeFactory()
     oif = OrganisationFactory()
-    event = MeetingOrganiserFactory(event__slug="ia", organisation=oif).event
-    event.themes.add(theme)
-    both = MeetingOrganiserFactory(organisation=oif, event__title_fr="Même thème et organisateur")
-    both.event.themes.add(theme)
+    meeting = MeetingOrganiserFactory(meeting__slug="ia", organisation=oif).meeting
+    meeting.themes.add(theme)
+    both = MeetingOrganiserFactory(organisation=oif, meeting__title_fr="Même thème et organisateur")
+    both.meeting.themes.add(theme)
     MeetingFactory(title_fr="Même thème seulement").themes.add(theme)
     MeetingFactory(title_fr="Sans rapport")
     MeetingFactory(title_fr="Brouillon lié", status=Meeting.Status.DRAFT).themes.add(theme)
 
-    related = client.get("/fr/rencontres/ia/").context["related_events"]
+    related = client.get("/fr/rencontres/ia/").context["related_meetings"]
 
     assert [e.title for e in related] == ["Même thème et organisateur", "Même thème seulement"]
 
@@ -422,7 +424,7 @@ def test_meeting_page_carries_schema_org_event_data(client):
     import re
 
     MeetingOrganiserFactory(
-        event__slug="ia", event__status=Meeting.Status.CANCELLED, organisation__name_fr="OIF"
+        meeting__slug="ia", meeting__status=Meeting.Status.CANCELLED, organisation__name_fr="OIF"
     )
 
     page = client.get("/fr/rencontres/ia/").text
@@ -482,7 +484,7 @@ def test_about_and_accessibility_pages_exist_in_both_languages(client, path, tex
 
 def test_about_page_lists_the_organisers_of_real_meetings_only(client):
     MeetingOrganiserFactory(organisation__name_fr="Vraie organisatrice")
-    MeetingOrganiserFactory(organisation__name_fr="Organisatrice fictive", event__is_example=True)
+    MeetingOrganiserFactory(organisation__name_fr="Organisatrice fictive", meeting__is_example=True)
 
     page = client.get("/fr/a-propos/").text
 

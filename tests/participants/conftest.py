@@ -17,7 +17,7 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
-def open_event(db):
+def open_meeting(db):
     start = (timezone.now() + dt.timedelta(days=30)).replace(hour=7, minute=0, second=0)
     return MeetingFactory(
         slug="atelier",
@@ -30,13 +30,13 @@ def open_event(db):
 
 
 @pytest.fixture
-def session(open_event):
+def session(open_meeting):
     return SessionFactory(
-        event=open_event,
+        meeting=open_meeting,
         title_fr="Table ronde",
         title_en="Round table",
-        start=open_event.start + dt.timedelta(hours=1),
-        end=open_event.start + dt.timedelta(hours=2),
+        start=open_meeting.start + dt.timedelta(hours=1),
+        end=open_meeting.start + dt.timedelta(hours=2),
         capacity=2,
     )
 

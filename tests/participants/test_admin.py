@@ -139,8 +139,8 @@ def test_session_list_and_form_show_whether_registration_is_open(staff_client):
 def two_meetings():
     """Two meetings; Awa and Binta in two sessions of the first, Éloïse in the second."""
     first = MeetingFactory(title_fr="Rencontre sur l’IA")
-    opening, panel = SessionFactory(event=first), SessionFactory(event=first)
-    second = SessionFactory(event__title_fr="Rencontre sur le DIH")
+    opening, panel = SessionFactory(meeting=first), SessionFactory(meeting=first)
+    second = SessionFactory(meeting__title_fr="Rencontre sur le DIH")
     RegistrationFactory(
         session=opening,
         status=Status.CONFIRMED,
@@ -168,7 +168,7 @@ def two_meetings():
 @pytest.mark.parametrize(
     ("query", "shown"),
     [
-        ("session__event__id__exact={first.pk}", {"awa", "binta"}),
+        ("session__meeting__id__exact={first.pk}", {"awa", "binta"}),
         ("session__id__exact={panel.pk}", {"binta"}),
         ("status__exact=confirmed", {"awa", "eloise"}),
         ("q=Dûpont", {"eloise"}),
@@ -247,7 +247,7 @@ def test_registration_form_does_not_change_the_status(staff_client):
 def test_approve_gives_a_seat_and_tells_the_participant(
     staff_client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    session = SessionFactory(event__registration_mode=Meeting.RegistrationMode.APPROVAL)
+    session = SessionFactory(meeting__registration_mode=Meeting.RegistrationMode.APPROVAL)
     (registration,) = registrations(session, Status.AWAITING_APPROVAL)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -378,7 +378,7 @@ def test_actions_are_offered_on_the_registration_list(staff_client):
 def test_export_of_selected_registrations_opens_in_a_spreadsheet_with_accents(staff_client):
     registration = RegistrationFactory(
         status=Status.CONFIRMED,
-        session__event__slug="rencontre-ia",
+        session__meeting__slug="rencontre-ia",
         participant__first_name="Éloïse",
         participant__last_name="Dûpont",
         participant__organisation_name="Société civile; Genève",
@@ -412,7 +412,7 @@ def test_export_of_selected_registrations_opens_in_a_spreadsheet_with_accents(st
         "E-mail confirmé le",
     ]
     (record,) = as_records(response)
-    assert record["Rencontre"] == registration.session.event.title_fr
+    assert record["Rencontre"] == registration.session.meeting.title_fr
     assert record[header[2]] == "2025-04-15 09:00"  # Geneva time, as the factory sets it
     assert (record["Prénom"], record["Nom"]) == ("Éloïse", "Dûpont")
     assert record["Organisation"] == "Société civile; Genève"
@@ -491,15 +491,15 @@ def test_session_export_lists_its_participants_in_play_with_their_status(staff_c
 
 
 def test_meeting_export_lists_the_participants_of_all_its_sessions(staff_client):
-    event = MeetingFactory(slug="rencontre-dih")
-    first = RegistrationFactory(session__event=event, status=Status.CONFIRMED)
-    second = RegistrationFactory(session__event=event, status=Status.WAITLISTED)
+    meeting = MeetingFactory(slug="rencontre-dih")
+    first = RegistrationFactory(session__meeting=meeting, status=Status.CONFIRMED)
+    second = RegistrationFactory(session__meeting=meeting, status=Status.WAITLISTED)
     RegistrationFactory(status=Status.CONFIRMED)  # another meeting
 
     response = post_action(
         staff_client,
         "export_participants",
-        [event],
+        [meeting],
         url_name="admin:events_meeting_changelist",
         follow=True,
     )
@@ -513,14 +513,14 @@ def test_meeting_export_lists_the_participants_of_all_its_sessions(staff_client)
 
 
 def test_export_queries_do_not_grow_with_rows(staff_client, django_assert_max_num_queries):
-    event = MeetingFactory()
-    url = reverse("admin:participants_registration_export") + f"?event={event.pk}"
+    meeting = MeetingFactory()
+    url = reverse("admin:participants_registration_export") + f"?meeting={meeting.pk}"
     for _ in range(3):
-        RegistrationFactory(session__event=event, status=Status.CONFIRMED)
+        RegistrationFactory(session__meeting=meeting, status=Status.CONFIRMED)
     with CaptureQueriesContext(connection) as with_three:
         staff_client.get(url)
     for _ in range(27):
-        RegistrationFactory(session__event=event, status=Status.CONFIRMED)
+        RegistrationFactory(session__meeting=meeting, status=Status.CONFIRMED)
 
     with django_assert_max_num_queries(len(with_three)):
         response = staff_client.get(url)
@@ -529,7 +529,7 @@ def test_export_queries_do_not_grow_with_rows(staff_client, django_assert_max_nu
 
 
 def test_export_ignores_identifiers_that_are_not_numbers(staff_client):
-    url = reverse("admin:participants_registration_export") + "?session=abc&event=²&event=1x"
+    url = reverse("admin:participants_registration_export") + "?session=abc&meeting=²&meeting=1x"
 
     response = staff_client.get(url)
 

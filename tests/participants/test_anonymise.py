@@ -42,8 +42,8 @@ def meeting_ended(days_ago: int):
     return MeetingFactory(start=end - dt.timedelta(hours=8), end=end)
 
 
-def register(participant, event, status=Status.CONFIRMED) -> Registration:
-    session = event.sessions.first() or SessionFactory(event=event)
+def register(participant, meeting, status=Status.CONFIRMED) -> Registration:
+    session = meeting.sessions.first() or SessionFactory(meeting=meeting)
     return RegistrationFactory(participant=participant, session=session, status=status)
 
 
@@ -116,8 +116,8 @@ def registration_rows() -> list[dict]:
     return list(Registration.objects.order_by("pk").values())
 
 
-def status_counts(event) -> dict[str, int]:
-    rows = Registration.objects.filter(session__event=event).values_list("status")
+def status_counts(meeting) -> dict[str, int]:
+    rows = Registration.objects.filter(session__meeting=meeting).values_list("status")
     return dict(rows.annotate(n=Count("pk")).order_by())
 
 
@@ -125,8 +125,8 @@ def category_counts() -> dict[str, int]:
     return dict(Participant.objects.values_list("category").annotate(n=Count("pk")).order_by())
 
 
-def session_counts(event) -> list[tuple[int, int]]:
-    sessions = sessions_with_counts(Session.objects.filter(event=event)).order_by("pk")
+def session_counts(meeting) -> list[tuple[int, int]]:
+    sessions = sessions_with_counts(Session.objects.filter(meeting=meeting)).order_by("pk")
     return [(s.confirmed_count, s.waitlisted_count) for s in sessions]
 
 
@@ -187,7 +187,7 @@ def test_participants_of_a_meeting_ended_a_year_ago_lose_names_and_email():
 
 def test_anonymisation_keeps_the_counts_of_the_meeting_and_of_categories():
     old = meeting_ended(past_retention())
-    sessions = SessionFactory.create_batch(2, event=old)
+    sessions = SessionFactory.create_batch(2, meeting=old)
     for session, status, category in [
         (sessions[0], Status.CONFIRMED, Participant.Category.STATE),
         (sessions[0], Status.CONFIRMED, Participant.Category.ACADEMIA),
@@ -321,7 +321,7 @@ def test_manage_link_sent_before_anonymisation_stops_working():
     old = meeting_ended(past_retention())
     person = ParticipantFactory()
     register(person, old)
-    link = tokens.read_manage_token(tokens.manage_token(participant=person, event=old))
+    link = tokens.read_manage_token(tokens.manage_token(participant=person, meeting=old))
     assert link.key == person.manage_key
 
     anonymise()
@@ -431,7 +431,7 @@ def test_a_link_sent_again_keeps_its_pending_registration_until_it_expires(
     )
     with django_capture_on_commit_callbacks(execute=True):
         registration_request(
-            event=old.session.event, sessions=[old.session], details=details, now=timezone.now()
+            meeting=old.session.meeting, sessions=[old.session], details=details, now=timezone.now()
         )
 
     call_command("anonymise_participants", stdout=StringIO())

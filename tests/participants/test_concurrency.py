@@ -64,8 +64,8 @@ def _slow_seat_count():
 def session_of(capacity: int):
     return SessionFactory(
         capacity=capacity,
-        event__start=geneva(2030, 5, 6, 9),
-        event__end=geneva(2030, 5, 6, 18),
+        meeting__start=geneva(2030, 5, 6, 9),
+        meeting__end=geneva(2030, 5, 6, 18),
         start=geneva(2030, 5, 6, 10),
         end=geneva(2030, 5, 6, 11),
     )
@@ -150,7 +150,7 @@ def test_concurrent_double_submission_creates_one_registration():
     errors = run_at_once(
         [
             lambda: services.registration_request(
-                event=session.event, sessions=[session], details=details, now=timezone.now()
+                meeting=session.meeting, sessions=[session], details=details, now=timezone.now()
             )
             for _ in range(8)
         ]

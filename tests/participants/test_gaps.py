@@ -97,7 +97,7 @@ def test_staff_promotion_then_a_cancellation_refills_only_the_freed_seat(
 def test_manage_link_of_an_anonymised_participant_says_it_is_no_longer_valid(client, session):
     participant = ParticipantFactory()
     RegistrationFactory(participant=participant, session=session, status=Status.CONFIRMED)
-    path = tokens.manage_path(participant=participant, event=session.event)
+    path = tokens.manage_path(participant=participant, meeting=session.meeting)
     Participant.objects.filter(pk=participant.pk).update(anonymised_at=timezone.now())
 
     response = client.get(path)
@@ -110,7 +110,7 @@ def test_manage_link_of_an_anonymised_participant_says_it_is_no_longer_valid(cli
 def test_manage_link_whose_key_was_renewed_says_it_is_no_longer_valid(client, session):
     participant = ParticipantFactory()
     RegistrationFactory(participant=participant, session=session, status=Status.CONFIRMED)
-    path = tokens.manage_path(participant=participant, event=session.event)
+    path = tokens.manage_path(participant=participant, meeting=session.meeting)
     Participant.objects.filter(pk=participant.pk).update(manage_key="renewed")
 
     response = client.get(path)

@@ -34,7 +34,7 @@ def details(email="awa@example.org", language="fr") -> services.ParticipantDetai
 
 def request(session, *more, now=None, email="awa@example.org") -> bool:
     return services.registration_request(
-        event=session.event,
+        meeting=session.meeting,
         sessions=[session, *more],
         details=details(email),
         now=now or timezone.now(),
@@ -52,7 +52,7 @@ def pending_opened_by(link) -> list[Registration]:
 
 @pytest.fixture
 def meeting_session(db):
-    return SessionFactory(event=MeetingFactory(title_fr="L’IA & la paix"), capacity=1)
+    return SessionFactory(meeting=MeetingFactory(title_fr="L’IA & la paix"), capacity=1)
 
 
 def test_a_second_request_keeps_the_first_link_working(meeting_session, mailoutbox):
@@ -80,7 +80,7 @@ def test_a_link_confirms_each_registration_once(meeting_session, mailoutbox):
 
 
 def test_a_request_adding_a_session_shares_the_pending_ones_nonce(meeting_session, mailoutbox):
-    other = SessionFactory(event=meeting_session.event)
+    other = SessionFactory(meeting=meeting_session.meeting)
     request(meeting_session)
     request(meeting_session, other)
     first, both = (link_of(message) for message in mailoutbox)
@@ -91,7 +91,7 @@ def test_a_request_adding_a_session_shares_the_pending_ones_nonce(meeting_sessio
 
 
 def test_requests_for_different_sessions_alone_keep_both_links(meeting_session, mailoutbox):
-    other = SessionFactory(event=meeting_session.event)
+    other = SessionFactory(meeting=meeting_session.meeting)
     request(meeting_session)
     request(other)
     first, second = (link_of(message) for message in mailoutbox)
@@ -103,7 +103,7 @@ def test_requests_for_different_sessions_alone_keep_both_links(meeting_session, 
 def test_rows_from_before_shared_nonces_keep_the_latest_link(meeting_session, mailoutbox):
     """Before this change each request replaced the nonce of the registrations it named, so a
     person's pending registrations could hold different ones: the latest link sent wins."""
-    other = SessionFactory(event=meeting_session.event)
+    other = SessionFactory(meeting=meeting_session.meeting)
     now = timezone.now()
     older = RegistrationFactory(
         session=meeting_session,
@@ -117,7 +117,7 @@ def test_rows_from_before_shared_nonces_keep_the_latest_link(meeting_session, ma
         confirmation_sent_at=now - dt.timedelta(hours=1),
     )
     newer_link = tokens.ConfirmationLink(
-        registration_ids=[newer.pk], nonce="newer", event_id=other.event_id
+        registration_ids=[newer.pk], nonce="newer", meeting_id=other.meeting_id
     )
 
     request(meeting_session, other, email=older.participant.email)
@@ -172,7 +172,7 @@ def test_waitlist_position_follows_the_order_seats_are_given(meeting_session):
     )
     by_hand = RegistrationFactory(session=meeting_session, status=Status.WAITLISTED)
     other_session = RegistrationFactory(
-        session=SessionFactory(event=meeting_session.event),
+        session=SessionFactory(meeting=meeting_session.meeting),
         status=Status.WAITLISTED,
         waitlisted_at=now + dt.timedelta(days=1),
     )
@@ -209,7 +209,7 @@ def test_cancellation_promotes_the_first_of_the_queue(meeting_session, mailoutbo
 
 def test_manage_page_rows_give_one_per_session_active_first(meeting_session):
     participant = ParticipantFactory()
-    other = SessionFactory(event=meeting_session.event, start=meeting_session.start)
+    other = SessionFactory(meeting=meeting_session.meeting, start=meeting_session.start)
     RegistrationFactory(participant=participant, session=meeting_session, status=Status.CANCELLED)
     active = RegistrationFactory(
         participant=participant, session=meeting_session, status=Status.CONFIRMED
@@ -220,7 +220,9 @@ def test_manage_page_rows_give_one_per_session_active_first(meeting_session):
         participant=participant, session=other, status=Status.CANCELLED
     )
 
-    rows = selectors.registrations_to_manage(participant=participant, event=meeting_session.event)
+    rows = selectors.registrations_to_manage(
+        participant=participant, meeting=meeting_session.meeting
+    )
 
     assert {r.pk for r in rows} == {active.pk, latest_cancelled.pk}
 
@@ -236,9 +238,9 @@ def test_manage_page_rows_give_one_per_session_active_first(meeting_session):
 )
 def test_manage_links_expire_thirty_days_after_the_meeting_ends(settings, after_end, expired):
     settings.MANAGE_LINK_DAYS_AFTER_MEETING = 30
-    event = Meeting(end=dt.datetime(2025, 4, 15, 17, tzinfo=dt.UTC))
+    meeting = Meeting(end=dt.datetime(2025, 4, 15, 17, tzinfo=dt.UTC))
 
-    assert tokens.manage_link_expired(event=event, now=event.end + after_end) is expired
+    assert tokens.manage_link_expired(meeting=meeting, now=meeting.end + after_end) is expired
 
 
 # --- The plain-text part of every e-mail ---------------------------------------------------
@@ -264,7 +266,7 @@ TITLE = {"fr": "L’IA & l'«\u00a0éthique\u00a0» aujourd’hui", "en": 'AI & 
 def tricky_meeting(db):
     """A person and a meeting whose texts hold what HTML escapes, over two days."""
     start = dt.datetime(2025, 4, 15, 7, tzinfo=dt.UTC)
-    event = MeetingFactory(
+    meeting = MeetingFactory(
         title_fr=TITLE["fr"],
         title_en=TITLE["en"],
         venue_fr="Salle A & B",
@@ -276,12 +278,12 @@ def tricky_meeting(db):
     return [
         RegistrationFactory(
             participant=participant,
-            session=SessionFactory(event=event, title_fr="Table ronde d'ouverture"),
+            session=SessionFactory(meeting=meeting, title_fr="Table ronde d'ouverture"),
             status=Status.CONFIRMED,
         ),
         RegistrationFactory(
             participant=participant,
-            session=SessionFactory(event=event, title_fr="Atelier", title_en="Workshop"),
+            session=SessionFactory(meeting=meeting, title_fr="Atelier", title_en="Workshop"),
             status=Status.WAITLISTED,
         ),
     ]

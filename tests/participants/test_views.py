@@ -58,7 +58,7 @@ def test_meeting_page_says_when_a_session_is_full(client, session):
 
 def test_form_offers_only_open_sessions(client, session):
     closed = SessionFactory(
-        event=session.event,
+        meeting=session.meeting,
         title_fr="Séance fermée",
         start=session.start,
         end=session.end,
@@ -139,7 +139,7 @@ def test_full_session_puts_the_confirmation_on_the_waiting_list(
 
 
 def test_approval_mode_puts_the_confirmation_before_staff(client, session, mailoutbox, captured):
-    Meeting.objects.filter(pk=session.event_id).update(
+    Meeting.objects.filter(pk=session.meeting_id).update(
         registration_mode=Meeting.RegistrationMode.APPROVAL
     )
     with captured(execute=True):
@@ -261,7 +261,7 @@ def test_registering_again_with_old_and_new_sessions_ends_with_a_manage_link_for
     client, session, mailoutbox, captured
 ):
     later = SessionFactory(
-        event=session.event,
+        meeting=session.meeting,
         title_fr="Atelier pratique",
         start=session.start + dt.timedelta(hours=3),
         end=session.start + dt.timedelta(hours=4),
@@ -309,7 +309,7 @@ def test_expired_confirmation_link_gets_a_410_with_a_new_link(
     expired = tokens.confirmation_token(
         registration_ids=[registration.pk],
         nonce=registration.confirmation_nonce,
-        event_id=session.event_id,
+        meeting_id=session.meeting_id,
         now=signed_at,
     )
     sent = link_in(mailoutbox[0], "confirmer")
@@ -385,7 +385,7 @@ def test_rate_limit_per_address_gets_a_429(client, session, captured):
 
 
 def test_closed_meeting_offers_no_form(client, session):
-    Meeting.objects.filter(pk=session.event_id).update(
+    Meeting.objects.filter(pk=session.meeting_id).update(
         registration_mode=Meeting.RegistrationMode.CLOSED
     )
 
@@ -399,7 +399,7 @@ def test_closed_meeting_offers_no_form(client, session):
 
 def test_past_session_cannot_be_chosen(client, session):
     past = SessionFactory(
-        event=session.event,
+        meeting=session.meeting,
         start=session.start - dt.timedelta(days=400),
         end=session.start - dt.timedelta(days=400) + dt.timedelta(hours=1),
     )
@@ -444,12 +444,16 @@ def test_no_personal_data_in_urls_or_public_pages(client, session, mailoutbox, c
 
 
 def test_registration_pages_make_a_fixed_number_of_queries(
-    client, open_event, django_assert_max_num_queries
+    client, open_meeting, django_assert_max_num_queries
 ):
-    SessionFactory.create_batch(3, event=open_event, start=open_event.start, end=open_event.end)
+    SessionFactory.create_batch(
+        3, meeting=open_meeting, start=open_meeting.start, end=open_meeting.end
+    )
     with django_assert_max_num_queries(10) as few:
         client.get("/fr/inscription/atelier/")
-    SessionFactory.create_batch(27, event=open_event, start=open_event.start, end=open_event.end)
+    SessionFactory.create_batch(
+        27, meeting=open_meeting, start=open_meeting.start, end=open_meeting.end
+    )
 
     with django_assert_max_num_queries(len(few)):
         response = client.get("/fr/inscription/atelier/")
@@ -492,7 +496,7 @@ def test_failed_e_mail_keeps_the_registration_and_logs_no_personal_data(
 
 def manage_path_for(registration) -> str:
     return tokens.manage_path(
-        participant=registration.participant, event=registration.session.event
+        participant=registration.participant, meeting=registration.session.meeting
     )
 
 
@@ -578,10 +582,10 @@ def test_waitlisted_person_sees_their_place_in_the_queue(client, session, langua
 
 
 def test_manage_page_makes_a_fixed_number_of_queries(
-    client, open_event, django_assert_max_num_queries
+    client, open_meeting, django_assert_max_num_queries
 ):
     participant = ParticipantFactory()
-    sessions = SessionFactory.create_batch(12, event=open_event, capacity=1)
+    sessions = SessionFactory.create_batch(12, meeting=open_meeting, capacity=1)
     one = RegistrationFactory(participant=participant, session=sessions[0])
     with django_assert_max_num_queries(12) as few:
         client.get(manage_path_for(one))
@@ -637,7 +641,7 @@ def test_confirmed_cancel_cancels_and_gives_the_seat_to_the_waiting_list(
 
 def test_cancelling_all_asks_once_for_every_session(client, session):
     mine = RegistrationFactory(session=session, status=Status.CONFIRMED)
-    other = SessionFactory(event=session.event, title_fr="Atelier pratique")
+    other = SessionFactory(meeting=session.meeting, title_fr="Atelier pratique")
     RegistrationFactory(participant=mine.participant, session=other, status=Status.WAITLISTED)
     path = manage_path_for(mine)
 
@@ -666,11 +670,11 @@ def test_bad_cancel_choice_gets_a_400_and_cancels_nothing(client, session, choic
     [("fr", "Ce lien de gestion de votre inscription a expiré"), ("en", "has expired")],
 )
 def test_manage_link_answers_410_once_the_meeting_ended_long_ago(
-    client, open_event, language, text, settings
+    client, open_meeting, language, text, settings
 ):
     ended = timezone.now() - dt.timedelta(days=settings.MANAGE_LINK_DAYS_AFTER_MEETING + 1)
-    Meeting.objects.filter(pk=open_event.pk).update(start=ended - dt.timedelta(days=1), end=ended)
-    past = SessionFactory(event=open_event, start=ended - dt.timedelta(hours=2), end=ended)
+    Meeting.objects.filter(pk=open_meeting.pk).update(start=ended - dt.timedelta(days=1), end=ended)
+    past = SessionFactory(meeting=open_meeting, start=ended - dt.timedelta(hours=2), end=ended)
     mine = RegistrationFactory(session=past, status=Status.CONFIRMED)
 
     with translation.override(language):
@@ -685,10 +689,10 @@ def test_manage_link_answers_410_once_the_meeting_ended_long_ago(
     assert mine.status == Status.CONFIRMED
 
 
-def test_manage_link_still_works_within_the_days_after_the_meeting(client, open_event, settings):
+def test_manage_link_still_works_within_the_days_after_the_meeting(client, open_meeting, settings):
     ended = timezone.now() - dt.timedelta(days=settings.MANAGE_LINK_DAYS_AFTER_MEETING - 1)
-    Meeting.objects.filter(pk=open_event.pk).update(start=ended - dt.timedelta(days=1), end=ended)
-    past = SessionFactory(event=open_event, start=ended - dt.timedelta(hours=2), end=ended)
+    Meeting.objects.filter(pk=open_meeting.pk).update(start=ended - dt.timedelta(days=1), end=ended)
+    past = SessionFactory(meeting=open_meeting, start=ended - dt.timedelta(hours=2), end=ended)
     mine = RegistrationFactory(session=past, status=Status.CONFIRMED)
 
     response = client.get(manage_path_for(mine))

@@ -12,11 +12,11 @@ pytestmark = pytest.mark.django_db
 
 def test_meeting_change_page_shows_its_themes_chosen_and_its_findings(staff_client):
     chosen, other = ThemeFactory(name_fr="Désarmement"), ThemeFactory(name_fr="Cybersécurité")
-    event = MeetingFactory()
-    event.themes.set([chosen])
-    FindingFactory(event=event, title_fr="Un risque à suivre")
+    meeting = MeetingFactory()
+    meeting.themes.set([chosen])
+    FindingFactory(meeting=meeting, title_fr="Un risque à suivre")
 
-    response = staff_client.get(reverse("admin:events_meeting_change", args=[event.pk]))
+    response = staff_client.get(reverse("admin:events_meeting_change", args=[meeting.pk]))
 
     assert response.status_code == 200
     assert form_of(response)["themes"] == str(chosen.pk)
@@ -26,15 +26,15 @@ def test_meeting_change_page_shows_its_themes_chosen_and_its_findings(staff_clie
 
 def test_staff_change_a_meetings_themes_on_its_admin_page(staff_client):
     kept, dropped, added = ThemeFactory(), ThemeFactory(), ThemeFactory()
-    event = MeetingFactory()
-    event.themes.set([kept, dropped])
-    url = reverse("admin:events_meeting_change", args=[event.pk])
+    meeting = MeetingFactory()
+    meeting.themes.set([kept, dropped])
+    url = reverse("admin:events_meeting_change", args=[meeting.pk])
     data = form_of(staff_client.get(url)) | {"themes": [str(kept.pk), str(added.pk)]}
 
     response = staff_client.post(url, data)
 
     assert response.status_code == 302
-    assert set(event.themes.all()) == {kept, added}
+    assert set(meeting.themes.all()) == {kept, added}
 
 
 def test_meetings_admin_list_filters_by_theme(staff_client):

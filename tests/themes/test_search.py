@@ -139,8 +139,8 @@ def test_drafts_are_never_found(client):
     draft = MeetingFactory(
         title_fr="Rencontre piraterie en préparation", status=Meeting.Status.DRAFT
     )
-    FindingFactory(event=draft, title_fr="Constat piraterie en préparation")
-    MeetingOrganiserFactory(event=draft, organisation__name_fr="Organisation piraterie")
+    FindingFactory(meeting=draft, title_fr="Constat piraterie en préparation")
+    MeetingOrganiserFactory(meeting=draft, organisation__name_fr="Organisation piraterie")
     FindingFactory(title_fr="Constat piraterie publié")
 
     response = client.get("/fr/recherche/?q=piraterie")
@@ -267,11 +267,11 @@ NASTY_BYTES = ["%ED%A0%80", "%ED%A0%80piracy", "%FF%FE", "%C0%80"]
 @pytest.fixture
 def piracy():
     """Data matching ordinary words, so that ranking and highlighting run."""
-    event = MeetingFactory(title_en="Meeting on piracy", summary_en="Piracy at sea, and the law.")
-    MeetingOrganiserFactory(event=event, organisation__name_en="Piracy observatory")
+    meeting = MeetingFactory(title_en="Meeting on piracy", summary_en="Piracy at sea, and the law.")
+    MeetingOrganiserFactory(meeting=meeting, organisation__name_en="Piracy observatory")
     ThemeFactory(name_en="Piracy", slug="piracy")
-    FindingFactory(event=event, title_en="Fighting piracy", text_en="Piracy at sea - a risk.")
-    FindingFactory(event=event, title_en="Sea lanes", text_en="Shipping and the sea.")
+    FindingFactory(meeting=meeting, title_en="Fighting piracy", text_en="Piracy at sea - a risk.")
+    FindingFactory(meeting=meeting, title_en="Sea lanes", text_en="Shipping and the sea.")
 
 
 def search_answered(response) -> bool:
@@ -377,11 +377,11 @@ def test_findings_beyond_the_first_five_are_on_pages_of_their_own(client):
 
 def searchable_data(size: int) -> None:
     for number in range(size):
-        event = MeetingFactory(title_fr=f"Rencontre sur la piraterie {number}")
-        MeetingOrganiserFactory(event=event, organisation__name_fr=f"Piraterie {number}")
+        meeting = MeetingFactory(title_fr=f"Rencontre sur la piraterie {number}")
+        MeetingOrganiserFactory(meeting=meeting, organisation__name_fr=f"Piraterie {number}")
         ThemeFactory(name_fr=f"Piraterie {number}")
         for _ in range(3):
-            FindingFactory(event=event, title_fr="Piraterie")
+            FindingFactory(meeting=meeting, title_fr="Piraterie")
 
 
 def test_queries_do_not_grow_with_the_data(client, django_assert_max_num_queries):

@@ -41,9 +41,9 @@ def test_themes_page_gives_each_theme_its_counts_of_findings_and_meetings(client
     first, second = MeetingFactory(), MeetingFactory()
     first.themes.add(theme)
     second.themes.add(theme)
-    FindingFactory(event=first, kind=Finding.Kind.OPPORTUNITY, themes=[theme])
-    FindingFactory(event=second, kind=Finding.Kind.OPPORTUNITY, themes=[theme])
-    FindingFactory(event=second, kind=Finding.Kind.RISK, themes=[theme])
+    FindingFactory(meeting=first, kind=Finding.Kind.OPPORTUNITY, themes=[theme])
+    FindingFactory(meeting=second, kind=Finding.Kind.OPPORTUNITY, themes=[theme])
+    FindingFactory(meeting=second, kind=Finding.Kind.RISK, themes=[theme])
 
     page = client.get("/fr/themes/").text
 
@@ -58,7 +58,7 @@ def test_themes_page_in_english(client):
     theme = ThemeFactory(
         name_fr="Désarmement", name_en="Disarmament", description_en="Arms control and more."
     )
-    FindingFactory(kind=Finding.Kind.RISK, themes=[theme]).event.themes.add(theme)
+    FindingFactory(kind=Finding.Kind.RISK, themes=[theme]).meeting.themes.add(theme)
 
     response = client.get("/en/themes/")
 
@@ -85,7 +85,7 @@ def test_theme_page_groups_findings_by_kind_newest_meeting_first(client):
     theme = ThemeFactory(slug="ia", name_fr="Intelligence artificielle", description_fr="L’IA.")
     for year in (2023, 2025, 2024):
         FindingFactory(
-            event__start=geneva(year, 4, 15),
+            meeting__start=geneva(year, 4, 15),
             kind=Finding.Kind.OPPORTUNITY,
             title_fr=f"Opportunité de {year}",
             themes=[theme],
@@ -194,21 +194,21 @@ def three_findings():
     meeting_2024 = MeetingFactory(slug="rencontre-2024", start=geneva(2024, 5, 2))
     meeting_2025 = MeetingFactory(slug="rencontre-2025", start=geneva(2025, 4, 15))
     FindingFactory(
-        event=meeting_2024,
+        meeting=meeting_2024,
         kind=Finding.Kind.OPPORTUNITY,
         sector=Finding.Sector.CIVIL,
         title_fr="Opportunité civile",
         themes=[ia],
     )
     FindingFactory(
-        event=meeting_2025,
+        meeting=meeting_2025,
         kind=Finding.Kind.RISK,
         sector=Finding.Sector.MILITARY,
         title_fr="Risque militaire",
         themes=[disarmament],
     )
     FindingFactory(
-        event=meeting_2025,
+        meeting=meeting_2025,
         kind=Finding.Kind.RECOMMENDATION,
         sector=Finding.Sector.BOTH,
         title_fr="Recommandation",
@@ -369,13 +369,13 @@ def test_every_filter_field_has_a_label(client):
 
 
 def attributed_finding(*, chatham_house: bool):
-    event = MeetingFactory()
-    session = SessionFactory(event=event, title_fr="Table ronde sur l’IA")
+    meeting = MeetingFactory()
+    session = SessionFactory(meeting=meeting, title_fr="Table ronde sur l’IA")
     organisation = OrganisationFactory(name_fr="Mission permanente de Nulle-Part")
     speaker = SpeakerFactory(name="Camille Oratrice", affiliation=organisation)
     SessionSpeakerFactory(session=session, speaker=speaker)
     return FindingFactory(
-        event=event,
+        meeting=meeting,
         session=session,
         speaker=speaker,
         organisation=organisation,
@@ -397,7 +397,7 @@ def test_chatham_house_finding_never_names_a_speaker_or_organisation(client):
     finding = attributed_finding(chatham_house=True)
 
     finding_page = client.get(finding.get_absolute_url()).text
-    meeting_page = client.get(finding.event.get_absolute_url()).text
+    meeting_page = client.get(finding.meeting.get_absolute_url()).text
     findings_part = meeting_page[meeting_page.index('id="findings-title"') :]
 
     assert "Un constat attribuable" in finding_page
@@ -410,10 +410,10 @@ def test_chatham_house_finding_never_names_a_speaker_or_organisation(client):
 
 def test_citation_of_a_chatham_house_finding_names_its_organisers_and_no_speaker(client):
     finding = attributed_finding(chatham_house=True)
-    MeetingOrganiserFactory(event=finding.event, organisation__acronym_fr="OIF")
+    MeetingOrganiserFactory(meeting=finding.meeting, organisation__acronym_fr="OIF")
     theme = ThemeFactory()
     finding.themes.add(theme)
-    FindingFactory(event=finding.event, speaker=finding.speaker, themes=[theme])
+    FindingFactory(meeting=finding.meeting, speaker=finding.speaker, themes=[theme])
 
     page = client.get(finding.get_absolute_url()).text
     citation = citation_of(page)
@@ -425,20 +425,20 @@ def test_citation_of_a_chatham_house_finding_names_its_organisers_and_no_speaker
 
 
 def test_citation_gives_meeting_organisers_lead_first_place_date_and_address_in_french(client):
-    event = MeetingFactory(title_fr="L’IA et la paix", start=geneva(2025, 4, 15))
+    meeting = MeetingFactory(title_fr="L’IA et la paix", start=geneva(2025, 4, 15))
     MeetingOrganiserFactory(
-        event=event,
+        meeting=meeting,
         role=MeetingOrganiser.Role.CO_ORGANISER,
         order=0,
         organisation=OrganisationFactory(acronym_fr="UNIDIR"),
     )
     MeetingOrganiserFactory(
-        event=event,
+        meeting=meeting,
         role=MeetingOrganiser.Role.LEAD,
         order=1,
         organisation=OrganisationFactory(acronym_fr="OIF"),
     )
-    finding = FindingFactory(event=event, title_fr="Lutte contre la désinformation")
+    finding = FindingFactory(meeting=meeting, title_fr="Lutte contre la désinformation")
 
     citation = citation_of(client.get(finding.get_absolute_url()).text)
 
@@ -450,9 +450,9 @@ def test_citation_gives_meeting_organisers_lead_first_place_date_and_address_in_
 
 
 def test_citation_in_english(client):
-    event = MeetingFactory(title_en="AI and peace", start=geneva(2025, 4, 15))
-    MeetingOrganiserFactory(event=event, organisation=OrganisationFactory(acronym_en="OIF"))
-    finding = FindingFactory(event=event, title_en="Fighting disinformation")
+    meeting = MeetingFactory(title_en="AI and peace", start=geneva(2025, 4, 15))
+    MeetingOrganiserFactory(meeting=meeting, organisation=OrganisationFactory(acronym_en="OIF"))
+    finding = FindingFactory(meeting=meeting, title_en="Fighting disinformation")
 
     citation = citation_of(client.get(f"/en/findings/{finding.pk}/").text)
 
@@ -463,8 +463,8 @@ def test_citation_in_english(client):
 
 
 def test_citation_of_a_meeting_over_several_days_gives_both_dates(client):
-    event = MeetingFactory(start=geneva(2025, 4, 15), end=geneva(2025, 4, 16, 17))
-    finding = FindingFactory(event=event)
+    meeting = MeetingFactory(start=geneva(2025, 4, 15), end=geneva(2025, 4, 16, 17))
+    finding = FindingFactory(meeting=meeting)
 
     citation = citation_of(client.get(finding.get_absolute_url()).text)
 
@@ -472,7 +472,7 @@ def test_citation_of_a_meeting_over_several_days_gives_both_dates(client):
 
 
 def test_finding_of_a_draft_meeting_is_a_404(client):
-    finding = FindingFactory(event__status=Meeting.Status.DRAFT)
+    finding = FindingFactory(meeting__status=Meeting.Status.DRAFT)
 
     response = client.get(finding.get_absolute_url())
 
@@ -500,8 +500,8 @@ def test_finding_page_links_to_its_themes(client):
 def test_related_findings_share_the_most_themes_same_kind_first(client):
     first, second, third = ThemeFactory(), ThemeFactory(), ThemeFactory()
     finding = FindingFactory(kind=Finding.Kind.RISK, themes=[first, second, third])
-    FindingFactory(title_fr="Un thème, ancien", event__start=geneva(2023, 1, 1), themes=[first])
-    FindingFactory(title_fr="Un thème, récent", event__start=geneva(2025, 6, 1), themes=[first])
+    FindingFactory(title_fr="Un thème, ancien", meeting__start=geneva(2023, 1, 1), themes=[first])
+    FindingFactory(title_fr="Un thème, récent", meeting__start=geneva(2025, 6, 1), themes=[first])
     FindingFactory(
         title_fr="Deux thèmes, autre type", kind=Finding.Kind.OPPORTUNITY, themes=[first, second]
     )
@@ -524,7 +524,7 @@ def test_related_findings_share_the_most_themes_same_kind_first(client):
 
 def test_finding_without_themes_has_no_related_findings(client):
     finding = FindingFactory()
-    FindingFactory(event=finding.event)
+    FindingFactory(meeting=finding.meeting)
 
     response = client.get(finding.get_absolute_url())
 
@@ -538,13 +538,13 @@ def test_finding_without_themes_has_no_related_findings(client):
 def test_findings_of_a_draft_meeting_appear_nowhere(client):
     theme = ThemeFactory(slug="ia")
     public = FindingFactory(title_fr="Constat publié", themes=[theme])
-    public.event.themes.add(theme)
+    public.meeting.themes.add(theme)
     draft = MeetingFactory(
         slug="brouillon", title_fr="Rencontre en préparation", status=Meeting.Status.DRAFT
     )
     draft.themes.add(theme)
     secret = FindingFactory(
-        event=draft, kind=Finding.Kind.RISK, title_fr="Constat secret", themes=[theme]
+        meeting=draft, kind=Finding.Kind.RISK, title_fr="Constat secret", themes=[theme]
     )
 
     explorer = client.get("/fr/constats/")
@@ -568,7 +568,7 @@ def test_findings_of_a_draft_meeting_appear_nowhere(client):
 
 def test_findings_of_an_example_meeting_carry_the_example_label(client):
     theme = ThemeFactory(slug="ia")
-    example = FindingFactory(event__is_example=True, title_fr="Constat d’exemple", themes=[theme])
+    example = FindingFactory(meeting__is_example=True, title_fr="Constat d’exemple", themes=[theme])
     other = FindingFactory(themes=[theme])
 
     pages = {
@@ -591,10 +591,10 @@ def build_theme(size: int):
     """A theme with `size` meetings, each with an organiser and a finding of rotating kind."""
     theme = ThemeFactory()
     for index in range(size):
-        event = MeetingFactory()
-        event.themes.add(theme)
-        MeetingOrganiserFactory(event=event)
-        FindingFactory(event=event, kind=Finding.Kind.values[index % 3], themes=[theme])
+        meeting = MeetingFactory()
+        meeting.themes.add(theme)
+        MeetingOrganiserFactory(meeting=meeting)
+        FindingFactory(meeting=meeting, kind=Finding.Kind.values[index % 3], themes=[theme])
     return theme
 
 
@@ -637,10 +637,10 @@ def test_explorer_queries_do_not_grow_with_the_number_of_findings(
     with django_assert_max_num_queries(9) as small_queries:
         assert client.get(url).status_code == 200
     for index in range(27):
-        event = MeetingFactory()
-        MeetingOrganiserFactory(event=event)
-        FindingFactory(event=event, kind=Finding.Kind.values[index % 3], themes=[theme])
-        FindingFactory(event=event, themes=[ThemeFactory()])
+        meeting = MeetingFactory()
+        MeetingOrganiserFactory(meeting=meeting)
+        FindingFactory(meeting=meeting, kind=Finding.Kind.values[index % 3], themes=[theme])
+        FindingFactory(meeting=meeting, themes=[ThemeFactory()])
     with django_assert_max_num_queries(len(small_queries)):
         response = client.get(url)
 
@@ -653,7 +653,7 @@ def build_finding(size: int) -> Finding:
     themes = [ThemeFactory() for _ in range(size)]
     finding = FindingFactory(themes=themes)
     for index in range(size):
-        MeetingOrganiserFactory(event=finding.event, order=index)
+        MeetingOrganiserFactory(meeting=finding.meeting, order=index)
         FindingFactory(themes=themes[: index + 1])
     return finding
 

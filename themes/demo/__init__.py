@@ -148,16 +148,20 @@ class Loader:
         )
         for order, organiser in enumerate(item["organisers"]):
             organisation = self.organisations[organiser["organisation"]]
-            key = {"event": meeting, "organisation": organisation}
+            key = {"meeting": meeting, "organisation": organisation}
             self.row(MeetingOrganiser, key, {"role": organiser["role"], "order": order})
-        meeting.programmes.set([self.projects[slug] for slug in item["strategic_projects"]])
+        meeting.strategic_projects.set([self.projects[slug] for slug in item["strategic_projects"]])
         findings = item.get("findings", [])
         slugs = item.get("themes", []) + [slug for f in findings for slug in f["themes"]]
         meeting.themes.set({self.themes[slug] for slug in slugs})
 
         next_order: Counter[str] = Counter()
         for finding in findings:
-            key = {"event": meeting, "kind": finding["kind"], "order": next_order[finding["kind"]]}
+            key = {
+                "meeting": meeting,
+                "kind": finding["kind"],
+                "order": next_order[finding["kind"]],
+            }
             next_order[finding["kind"]] += 1
             content = {"sector": finding["sector"], "featured": finding["featured"]}
             content |= {"chatham_house": False, "session": None, "speaker": None}
@@ -180,7 +184,7 @@ class Loader:
             }
             content |= {"end": at(session["day"], session["end"])}
             content |= translated(session, "title", "description", "room")
-            row = self.row(Session, {"event": meeting, "order": order}, content)
+            row = self.row(Session, {"meeting": meeting, "order": order}, content)
             for speaker_order, speaker in enumerate(session["speakers"]):
                 key = {"session": row, "speaker": speakers[speaker["name"]]}
                 self.row(SessionSpeaker, key, {"role": speaker["role"], "order": speaker_order})

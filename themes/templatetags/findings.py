@@ -33,20 +33,21 @@ def finding_citation(context, finding: Finding) -> str:
     return citations.finding_citation(finding, url=url)
 
 
-@register.inclusion_tag("themes/includes/event_findings.html")
-def event_findings(event, heading_level: int = 2):
+@register.inclusion_tag("themes/includes/meeting_findings.html")
+def meeting_findings(meeting, heading_level: int = 2):
     """A meeting's opportunities, risks and recommendations, grouped by kind."""
-    findings = Finding.objects.filter(event=event).for_cards().order_by("kind", "order", "pk")
+    findings = Finding.objects.filter(meeting=meeting).for_cards().order_by("kind", "order", "pk")
     return {
         "groups": group_by_kind(findings),
         "heading": f"h{heading_level}",
         "subheading": f"h{heading_level + 1}",
         "card_heading": f"h{heading_level + 2}",
-        "event": event,
+        "meeting": meeting,
     }
 
 
 @register.inclusion_tag("themes/includes/featured_findings.html")
 def featured_findings(limit: int = 3):
-    findings = Finding.objects.public().filter(featured=True).for_cards().order_by("-event__start")
+    findings = Finding.objects.public().filter(featured=True).for_cards()
+    findings = findings.order_by("-meeting__start")
     return {"findings": findings[:limit]}
