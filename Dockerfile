@@ -9,7 +9,7 @@ RUN DEBUG=0 SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe
 # The portal runs as an unprivileged user. The code stays root's (read-only to it); it may
 # write only its home (gunicorn's control socket) and /app itself (a SQLite file, when no
 # DATABASE_URL is given).
-RUN useradd --system --create-home --uid 10001 portal && chown portal:portal /app
+RUN useradd --system --create-home --uid 10001 portal && mkdir -p /app/media && chown portal:portal /app /app/media
 USER portal
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \

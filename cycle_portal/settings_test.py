@@ -6,6 +6,9 @@ of every variable of `.env.example`). Only the database is left to the environme
 change it with pytest-django's `settings` fixture, and derive their time offsets from these.
 """
 
+import tempfile
+from pathlib import Path
+
 from cycle_portal.settings import *  # noqa: F403
 
 # Signing key of the tests' links; fixed, so that no test depends on the one in the environment.
@@ -21,6 +24,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 TIME_ZONE = "Europe/Zurich"
 LANGUAGE_CODE = "fr"
+
+# Uploads go to a folder of the test run's own, never into the project or MEDIA_ROOT.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cycle-portal-test-media-"))
 
 # No collected static files needed, whatever DEBUG or STATIC_MANIFEST say.
 STORAGES = {

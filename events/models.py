@@ -88,6 +88,15 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="organisations/",
+        blank=True,
+        help_text=_(
+            "Optional. Shown beside the organisation's name on meeting pages; PNG, JPEG or "
+            "WebP, on a transparent or white background. Upload only a logo you may use."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -227,6 +236,15 @@ class Meeting(models.Model):
         verbose_name=_("organisers"),
     )
     title = models.CharField(_("title"), max_length=255)
+    short_title = models.CharField(
+        _("short title"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Optional. A few words naming the meeting where space is short, under each of its "
+            "findings for instance. The title is used when it is empty."
+        ),
+    )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     start = models.DateTimeField(
         _("start"), help_text=_("In the meeting's time zone: the local time of the venue.")
@@ -299,6 +317,11 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def card_title(self) -> str:
+        """What names the meeting where space is short: its short title, or else its title."""
+        return self.short_title or self.title
 
     def clean(self) -> None:
         if self.start and self.end and self.end < self.start:

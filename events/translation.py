@@ -20,7 +20,7 @@ class StrategicProjectTranslation(TranslationOptions):
 
 @register(Meeting)
 class MeetingTranslation(TranslationOptions):
-    fields = ("title", "venue", "city", "summary", "description")
+    fields = ("title", "short_title", "venue", "city", "summary", "description")
 
 
 @register(Session)
