@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from events.models import Meeting, Session
 
-from . import emails, tokens
+from . import emails, selectors, tokens
 from .models import Participant, Registration, new_key
 
 Status = Registration.Status
@@ -88,7 +87,7 @@ def _promote_waitlisted(*, session: Session, now: dt.datetime) -> list[Registrat
     return promoted
 
 
-def participant_for_email(*, details: ParticipantDetails, now: dt.datetime) -> Participant:
+def participant_get_or_create(*, details: ParticipantDetails, now: dt.datetime) -> Participant:
     """The participant with this address, created from the details if new.
 
     An existing participant's details are left as they are: the public form must not let
@@ -133,7 +132,7 @@ def registration_request(
     The e-mail leaves once the registrations are committed; returns whether it could be sent.
     """
     with transaction.atomic(durable=True):
-        participant = participant_for_email(details=details, now=now)
+        participant = participant_get_or_create(details=details, now=now)
         # One person's requests run one after the other, so that they agree on one nonce.
         Participant.objects.select_for_update().filter(pk=participant.pk).exists()
         mine = {
@@ -174,33 +173,6 @@ def registration_request(
     return emails.send(language=details.language, held=held, **email)
 
 
-def registrations_for_confirmation(link: tokens.ConfirmationLink) -> list[Registration]:
-    """The registrations a confirmation link names, whatever their status now: those still
-    pending are the ones it confirms. None if the link does not match them (never issued,
-    or issued before nonces were kept) or if their participant was anonymised."""
-    return list(
-        Registration.objects.filter(
-            pk__in=link.registration_ids,
-            confirmation_nonce=link.nonce,
-            session__meeting_id=link.meeting_id,
-            participant__anonymised_at__isnull=True,
-        )
-        .exclude(confirmation_nonce="")
-        .select_related("participant", "session__meeting")
-        .order_by("session__start", "session__order")
-    )
-
-
-def meeting_registrations(*, participant: Participant, meeting: Meeting) -> list[Registration]:
-    """A person's active registrations for a meeting, in the order of the programme."""
-    return list(
-        participant.registrations.active()
-        .filter(session__meeting=meeting)
-        .select_related("participant", "session__meeting")
-        .order_by("session__start", "session__order")
-    )
-
-
 def registrations_confirm(
     *, registrations: list[Registration], now: dt.datetime
 ) -> list[Registration]:
@@ -230,7 +202,7 @@ def registrations_confirm(
             done.append(locked)
         if done:
             person, meeting = done[0].participant, done[0].session.meeting
-            listed = meeting_registrations(participant=person, meeting=meeting)
+            listed = selectors.meeting_registrations(participant=person, meeting=meeting)
             _after_commit("outcome", listed, person.language)
     return done
 
@@ -338,14 +310,6 @@ def registration_resend_email(*, registration: Registration, now: dt.datetime) -
     )
 
 
-def expired_pending_registrations(*, now: dt.datetime):
-    """Pending registrations whose last confirmation link has expired unused."""
-    limit = now - dt.timedelta(hours=settings.REGISTRATION_LINK_MAX_AGE_HOURS)
-    return Registration.objects.annotate(
-        link_sent=Coalesce("confirmation_sent_at", "created_at")
-    ).filter(status=Status.PENDING, link_sent__lt=limit)
-
-
 # --- Data retention ----------------------------------------------------------------------
 # Personal data is kept only as long as needed. What statistics count survives: category,
 # country and language of each participant, and every registration with its status.
@@ -359,22 +323,6 @@ ANONYMISED_FIELDS = [
     "anonymised_at",
     "manage_key",
 ]
-
-
-def participants_to_anonymise(*, now: dt.datetime, days: int) -> QuerySet[Participant]:
-    """Participants not yet anonymised whose every registration is for a meeting that ended
-    more than `days` days ago: someone also registered for a later meeting keeps their data
-    until that one is old enough too. Also those without any registration (every one deleted,
-    or none ever made) created more than `days` days ago: nothing else dates their last use."""
-    ended_before = now - dt.timedelta(days=days)
-    later = Registration.objects.filter(session__meeting__end__gte=ended_before)
-    registered = Participant.objects.filter(pk__in=Registration.objects.values("participant"))
-    created_before = Participant.objects.filter(created_at__lt=ended_before)
-    return (
-        (registered | created_before)
-        .filter(anonymised_at__isnull=True)
-        .exclude(pk__in=later.values("participant"))
-    )
 
 
 def participants_anonymise(*, participants: QuerySet[Participant], now: dt.datetime) -> int:
@@ -395,22 +343,12 @@ def participants_anonymise(*, participants: QuerySet[Participant], now: dt.datet
     return len(people)
 
 
-def participants_to_purge(*, now: dt.datetime) -> QuerySet[Participant]:
-    """Participants who only ever had registrations whose confirmation link expired unused."""
-    expired = expired_pending_registrations(now=now)
-    created_before = now - dt.timedelta(hours=settings.REGISTRATION_LINK_MAX_AGE_HOURS)
-    kept = Registration.objects.exclude(pk__in=expired.values("pk"))
-    return Participant.objects.filter(
-        created_at__lt=created_before, pk__in=expired.values("participant")
-    ).exclude(pk__in=kept.values("participant"))
-
-
 def pending_registrations_purge(*, now: dt.datetime) -> int:
     """Delete the registrations whose confirmation link expired unused, and the participants
     who had nothing else. Returns the number of registrations deleted."""
     label = Registration._meta.label
     with transaction.atomic():
         # The participants first: their registrations go with them, all of them expired ones.
-        _, with_participants = participants_to_purge(now=now).delete()
-        _, alone = expired_pending_registrations(now=now).delete()
+        _, with_participants = selectors.participants_to_purge(now=now).delete()
+        _, alone = selectors.expired_pending_registrations(now=now).delete()
     return with_participants.get(label, 0) + alone.get(label, 0)

@@ -124,7 +124,7 @@ class ConfirmView(LinkErrorMixin, TemplateView):
         self.meeting = Meeting.objects.public().filter(pk=link.meeting_id).first()
         if self.meeting is None:
             return self.link_error("invalid", status=404)
-        named = services.registrations_for_confirmation(link)
+        named = selectors.registrations_for_confirmation(link)
         self.registrations = [r for r in named if r.status == Registration.Status.PENDING]
         if not named:
             return self.link_error("used", meeting=self.meeting)

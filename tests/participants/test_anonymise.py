@@ -16,11 +16,10 @@ from events.models import Session
 from participants import tokens
 from participants.models import Participant, Registration
 from participants.retention import change_message_anonymise
-from participants.selectors import sessions_with_counts
+from participants.selectors import participants_to_anonymise, sessions_with_counts
 from participants.services import (
     ParticipantDetails,
     participants_anonymise,
-    participants_to_anonymise,
     registration_request,
 )
 from tests.factories import (

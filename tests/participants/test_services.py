@@ -47,7 +47,7 @@ def link_of(message) -> tokens.ConfirmationLink:
 
 
 def pending_opened_by(link) -> list[Registration]:
-    return [r for r in services.registrations_for_confirmation(link) if r.status == Status.PENDING]
+    return [r for r in selectors.registrations_for_confirmation(link) if r.status == Status.PENDING]
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_a_link_confirms_each_registration_once(meeting_session, mailoutbox):
     first, second = (link_of(message) for message in mailoutbox)
     services.registrations_confirm(registrations=pending_opened_by(first), now=timezone.now())
 
-    named = services.registrations_for_confirmation(second)
+    named = selectors.registrations_for_confirmation(second)
 
     assert [r.status for r in named] == [Status.CONFIRMED]  # recognised, nothing to confirm
     assert pending_opened_by(second) == []
@@ -155,7 +155,7 @@ def test_anonymised_participants_links_open_nothing(meeting_session, mailoutbox)
         participants=type(participant).objects.filter(pk=participant.pk), now=timezone.now()
     )
 
-    assert services.registrations_for_confirmation(link_of(mailoutbox[0])) == []
+    assert selectors.registrations_for_confirmation(link_of(mailoutbox[0])) == []
 
 
 def test_waitlist_position_follows_the_order_seats_are_given(meeting_session):

@@ -19,13 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Meeting
 from participants.models import Participant
 from participants.retention import admin_history_anonymise, admin_history_to_anonymise
-from participants.services import (
+from participants.selectors import (
     expired_pending_registrations,
-    participants_anonymise,
     participants_to_anonymise,
     participants_to_purge,
-    pending_registrations_purge,
 )
+from participants.services import participants_anonymise, pending_registrations_purge
 
 HELP = _(
     "Anonymise the participants of meetings that ended more than --days days ago, and those "
