@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from events.models import Cycle, Meeting  # noqa: E402
-from search import views as search  # noqa: E402
+from search import selectors as search  # noqa: E402
 from themes.demo import CYCLE_RECORDS, data_read  # noqa: E402
 from themes.models import Finding  # noqa: E402
 

@@ -17,7 +17,7 @@ from core.translation_admin import missing_languages
 from events.admin import MeetingAdmin
 from events.models import Meeting
 from participants.forms import RegistrationForm
-from search import views as search
+from search import selectors as search
 from tests.factories import FindingFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from django.utils import timezone, translation  # noqa: E402
 from events.models import Meeting  # noqa: E402
 from participants import emails  # noqa: E402
 from participants.models import Registration  # noqa: E402
-from search import views as portal_search  # noqa: E402
+from search import selectors as portal_search  # noqa: E402
 from tests.factories import (  # noqa: E402
     FindingFactory,
     MeetingFactory,

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 
 from events.models import Meeting
-from search import views as search
+from search import selectors as search
 from tests.factories import (
     FindingFactory,
     MeetingFactory,

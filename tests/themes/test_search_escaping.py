@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from search import views as search
+from search import selectors as search
 from tests.factories import FindingFactory
 
 pytestmark = pytest.mark.django_db
