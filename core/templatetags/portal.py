@@ -1,6 +1,7 @@
 """Template helpers shared by every page: language links, canonical address, JSON-LD, and the
 portal's one way of writing dates and places (core.dates, core.places)."""
 
+import datetime
 import json
 
 from django import template
@@ -81,3 +82,20 @@ def default_language() -> str:
 def og_locale(code: str) -> str:
     """The Open Graph locale of a language: `fr_FR`, `en_GB`."""
     return languages.og_locale(code)
+
+
+@register.simple_tag
+def contact_email() -> str:
+    """The address visitors may write to (settings.CONTACT_EMAIL), or "" when none is set:
+    `{% contact_email as contact %}{% if contact %}…{% endif %}`."""
+    return settings.CONTACT_EMAIL
+
+
+@register.filter
+def iso_date(value: str):
+    """A date written as "2026-11-28" in a setting, as a date for the `date` filter:
+    `{{ version|iso_date|date:"j F Y" }}`; the text unchanged if it is not one."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
