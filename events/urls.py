@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import opendata, views
+from . import cards, opendata, views
 
 app_name = "events"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path(_("meetings/export.csv"), opendata.MeetingCsvView.as_view(), name="export_csv"),
     path(_("meetings/export.json"), opendata.MeetingJsonView.as_view(), name="export_json"),
     path(_("meetings/<slug:slug>/"), views.MeetingDetailView.as_view(), name="detail"),
+    path(_("meetings/<slug:slug>/card.png"), cards.MeetingCardView.as_view(), name="card"),
     path(
         _("meetings/<slug:slug>/calendar.ics"),
         opendata.MeetingCalendarView.as_view(),

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import opendata, views
+from . import cards, opendata, views
 
 app_name = "themes"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path(_("findings/export.csv"), opendata.FindingCsvView.as_view(), name="export_csv"),
     path(_("findings/export.json"), opendata.FindingJsonView.as_view(), name="export_json"),
     path(_("findings/<int:pk>/"), views.FindingDetailView.as_view(), name="finding"),
+    path(_("findings/<int:pk>/card.png"), cards.FindingCardView.as_view(), name="finding_card"),
 ]
