@@ -8,6 +8,7 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -23,6 +24,17 @@ def date_range(start, end, html: bool = False) -> str:
     `{% date_range meeting.local_start meeting.local_end %}`; `html=True` puts each day in a
     <time> element."""
     return dates.date_range_html(start, end) if html else dates.date_range(start, end)
+
+
+@register.simple_tag
+def time_range(start, end, zone=None, with_day: bool = True, html: bool = False) -> str:
+    """A session's hours in its meeting's zone:
+    `{% time_range session.start session.end meeting.tzinfo with_day=False html=True %}`."""
+    if zone is not None:
+        start, end = timezone.localtime(start, zone), timezone.localtime(end, zone)
+    if html:
+        return dates.time_range_html(start, end, with_day=with_day)
+    return dates.time_range(start, end, with_day=with_day)
 
 
 @register.simple_tag

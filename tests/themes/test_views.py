@@ -468,7 +468,7 @@ def test_citation_of_a_meeting_over_several_days_gives_both_dates(client):
 
     citation = citation_of(client.get(finding.get_absolute_url()).text)
 
-    assert "15 avril 2025 – 16 avril 2025." in citation
+    assert "15-16 avril 2025." in citation
 
 
 def test_finding_of_a_draft_meeting_is_a_404(client):
