@@ -5,17 +5,11 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from core.views import FilteredListMixin
-from events.models import Meeting
 
 from .chart import KIND_PLURALS, build_chart
 from .filters import FindingFilter
 from .models import Finding, Theme
-from .templatetags.findings import group_by_kind
-
-# A theme page shows the latest findings of each kind and the latest meetings; the rest is
-# one link away, in the explorer and the meetings list filtered on the theme.
-FINDINGS_PER_KIND_ON_THEME_PAGE = 6
-MEETINGS_ON_THEME_PAGE = 6
+from .selectors import theme_findings_by_kind, theme_meetings
 
 
 def explorer_url(**filters) -> str:
@@ -42,26 +36,13 @@ class ThemeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         theme = self.object
-        findings = (
-            Finding.objects.public()
-            .filter(themes=theme)
-            .for_cards()
-            .latest_per_kind(FINDINGS_PER_KIND_ON_THEME_PAGE)
-        )
-        groups = group_by_kind(findings)
+        groups = theme_findings_by_kind(theme)
         for group in groups:
-            group["total"] = getattr(theme, group["kind"])
             group["explorer_url"] = explorer_url(theme=theme.slug, kind=group["kind"])
-        meetings = (
-            Meeting.objects.public()
-            .filter(themes=theme)
-            .with_listing()
-            .order_by("-start")[:MEETINGS_ON_THEME_PAGE]
-        )
         return super().get_context_data(
             groups=groups,
             explorer_url=explorer_url(theme=theme.slug),
-            meetings=meetings,
+            meetings=theme_meetings(theme),
             meetings_url=f"{reverse('events:list')}?{urlencode({'theme': theme.slug})}",
             **kwargs,
         )
