@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from core.views import FilteredListMixin
 
+from . import selectors
 from .filters import MeetingListFilter
 from .models import Cycle, Meeting, Organisation, StrategicProject
 
@@ -18,29 +18,17 @@ class PublicMeetingMixin:
 
 
 class HomeView(TemplateView):
+    """The cycle's purpose, its next meetings, latest findings and key figures."""
+
     template_name = "events/home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        meetings = Meeting.objects.public()
-        context["upcoming_meetings"] = meetings.upcoming().with_listing()[:3]
-        context["recent_meetings"] = meetings.past().with_listing()[:3]
-        # Key figures count real meetings only, never the fictional examples.
-        real = meetings.filter(is_example=False)
-        context["figures"] = real.aggregate(
-            meetings=Count("pk"),
-            participants=Sum("reported_participants"),
-            countries=Count("country", distinct=True, filter=~Q(country="")),
+        return super().get_context_data(
+            upcoming_meetings=selectors.upcoming_meetings(),
+            recent_meetings=selectors.recent_meetings(),
+            figures=selectors.key_figures(),
+            **kwargs,
         )
-        # Findings are counted through their reverse relation: events does not import themes.
-        rows = (
-            real.filter(findings__isnull=False)
-            .order_by()
-            .values("findings__kind")
-            .annotate(count=Count("findings"))
-        )
-        context["findings_by_kind"] = {row["findings__kind"]: row["count"] for row in rows}
-        return context
 
 
 class MeetingListView(PublicMeetingMixin, FilteredListMixin, FilterView):

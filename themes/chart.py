@@ -22,23 +22,46 @@ KIND_PLURALS = dict(SERIES)
 # About a phone's width at 1:1, so that the 14-unit labels read as 14 pixels there.
 WIDTH = 360
 BARS_WIDTH = 315  # the rest of the width holds each bar's total
-LABEL_MAX_LENGTH = 46  # longer theme names are cut: SVG text does not wrap
-LABEL_HEIGHT = 20
+# SVG text does not wrap: a theme's name is broken into lines here, never cut. A 14-unit
+# character of a sans-serif face is at most about 8.5 units wide on average (0.6 em), so
+# 40 characters stay within the 360 units of the width, in either language.
+LABEL_LINE_LENGTH = 40
+LABEL_LINE_HEIGHT = 18
+LABEL_HEIGHT = 20  # the first line's box, down to the bar
 BAR_HEIGHT = 18
 ROW_GAP = 14
-ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
 
 
 def units(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def short_label(name: str) -> str:
-    """The theme's name, cut to fit the chart's width (the table gives it whole)."""
-    name = str(name)
-    if len(name) <= LABEL_MAX_LENGTH:
-        return name
-    return name[: LABEL_MAX_LENGTH - 1].rstrip() + "…"
+def label_lines(name: str, length: int = LABEL_LINE_LENGTH) -> list[str]:
+    """The theme's whole name, broken between words into lines of at most `length`
+    characters; a word longer than a line is broken inside."""
+    lines: list[str] = []
+    line = ""
+    for word in str(name).split():
+        while len(word) > length:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:length])
+            word = word[length:]
+        if line and len(line) + 1 + len(word) > length:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return lines or [""]
+
+
+@dataclass
+class Line:
+    text: str
+    y: str
 
 
 @dataclass
@@ -54,9 +77,9 @@ class Segment:
 class Row:
     theme: object
     label: str
+    lines: list[Line]
     counts: list[tuple[str, str, int]]
     total: int
-    label_y: str
     bar_y: str
     total_x: str
     total_y: str
@@ -66,16 +89,13 @@ class Row:
 @dataclass
 class Chart:
     rows: list[Row]
+    height: int = 0
     width: int = WIDTH
     bar_height: int = BAR_HEIGHT
 
     @property
     def series(self) -> list[tuple[str, str]]:
         return SERIES
-
-    @property
-    def height(self) -> int:
-        return max(len(self.rows) * ROW_HEIGHT - ROW_GAP, 0)
 
     def __bool__(self) -> bool:
         return bool(self.rows)
@@ -91,15 +111,20 @@ def build_chart(themes) -> Chart:
     totals = [sum(getattr(theme, kind) for kind, _label in SERIES) for theme in themes]
     scale = BARS_WIDTH / max(totals, default=1) if any(totals) else 0
     rows = []
-    for index, (theme, total) in enumerate(zip(themes, totals, strict=True)):
-        top = index * ROW_HEIGHT
-        bar_y = top + LABEL_HEIGHT
+    top = 0
+    for theme, total in zip(themes, totals, strict=True):
+        lines = label_lines(theme.name)
+        # Each line below the first pushes the bar down by one line.
+        bar_y = top + LABEL_HEIGHT + (len(lines) - 1) * LABEL_LINE_HEIGHT
         row = Row(
             theme=theme,
-            label=short_label(theme.name),
+            label=str(theme.name),
+            lines=[
+                Line(text, units(top + LABEL_HEIGHT - 6 + number * LABEL_LINE_HEIGHT))
+                for number, text in enumerate(lines)
+            ],
             counts=[(kind, label, getattr(theme, kind)) for kind, label in SERIES],
             total=total,
-            label_y=units(top + LABEL_HEIGHT - 6),
             bar_y=units(bar_y),
             total_x=units(total * scale + 6),
             total_y=units(bar_y + BAR_HEIGHT - 4),
@@ -111,4 +136,5 @@ def build_chart(themes) -> Chart:
                 row.segments.append(Segment(kind, label, count, units(x), units(width)))
                 x += width
         rows.append(row)
-    return Chart(rows=rows)
+        top = bar_y + BAR_HEIGHT + ROW_GAP
+    return Chart(rows=rows, height=max(top - ROW_GAP, 0))

@@ -343,8 +343,9 @@ def test_home_shows_key_figures_of_real_meetings_only(client):
     response = client.get("/fr/")
 
     figures = response.context["figures"]
-    assert figures == {"meetings": 2, "participants": 100, "countries": 2}
-    assert response.context["findings_by_kind"] == {"opportunity": 2, "risk": 1}
+    assert (figures.meetings, figures.participants, figures.countries) == (2, 100, 2)
+    assert not figures.participants_is_minimum
+    assert figures.findings_by_kind == {"opportunity": 2, "risk": 1}
     assert "Pays hôtes" in response.text
 
 

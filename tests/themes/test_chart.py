@@ -1,6 +1,6 @@
 from types import SimpleNamespace
 
-from themes.chart import BARS_WIDTH, LABEL_MAX_LENGTH, build_chart
+from themes.chart import BARS_WIDTH, LABEL_LINE_LENGTH, build_chart
 
 
 def theme(name: str, opportunity: int = 0, risk: int = 0, recommendation: int = 0):
@@ -45,15 +45,18 @@ def test_lengths_are_written_with_a_decimal_point_whatever_the_language():
     )
 
 
-def test_long_theme_names_are_cut_to_fit_and_short_ones_kept_whole():
+def test_long_theme_names_are_wrapped_whole_and_short_ones_kept_on_one_line():
     long_name = "Droit international humanitaire et droits de l’Homme dans les conflits"
     chart = build_chart([theme(long_name, risk=1), theme("Désarmement", risk=1)])
 
-    labels = [row.label for row in chart.rows]
+    lines = [[line.text for line in row.lines] for row in chart.rows]
 
-    assert len(labels[0]) <= LABEL_MAX_LENGTH
-    assert labels[0].endswith("…")
-    assert labels[1] == "Désarmement"
+    assert " ".join(lines[0]) == long_name
+    assert len(lines[0]) == 2 and all(len(line) <= LABEL_LINE_LENGTH for line in lines[0])
+    assert lines[1] == ["Désarmement"]
+    # The bar sits under the label's second line, and the chart grows by that line.
+    assert float(chart.rows[0].bar_y) > float(chart.rows[0].lines[1].y)
+    assert chart.height == build_chart([theme("A"), theme("B")]).height + 18
 
 
 def test_no_theme_gives_an_empty_chart():

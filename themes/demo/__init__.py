@@ -142,6 +142,8 @@ class Loader:
 
         content = {field: item[field] for field in MEETING_FIELDS}
         content |= translated(item, "title", "venue", "city", "summary", "description")
+        if "short_title" in item:  # optional: the title names the meeting when it is absent
+            content |= translated(item, "short_title")
         content |= {"cycle": self.cycle, "start": at(0, item["start"])}
         meeting = self.row(
             Meeting, {"slug": item["slug"]}, content | {"end": at(item["end_day"], item["end"])}
