@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from core import media
 from events.views import HomeView
 
 from . import seo
@@ -12,6 +15,14 @@ urlpatterns = [
     path("robots.txt", seo.robots_txt, name="robots"),
     path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("favicon.ico", seo.favicon),
+]
+
+# Uploads: every file from MEDIA_ROOT in DEBUG (static() is empty otherwise); in production,
+# only the public images, through a view that checks them.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# (Django gives MEDIA_URL its leading slash at start-up; a route has none.)
+urlpatterns += [
+    path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media.serve_upload, name="media")
 ]
 
 urlpatterns += i18n_patterns(

@@ -33,12 +33,24 @@ def finding_citation(context, finding: Finding) -> str:
     return citations.finding_citation(finding, url=url)
 
 
-@register.inclusion_tag("themes/includes/meeting_findings.html")
-def meeting_findings(meeting, heading_level: int = 2):
-    """A meeting's opportunities, risks and recommendations, grouped by kind."""
+def findings_of(meeting) -> list[dict]:
     findings = Finding.objects.filter(meeting=meeting).for_cards().order_by("kind", "order", "pk")
+    return group_by_kind(findings)
+
+
+@register.simple_tag
+def meeting_finding_groups(meeting) -> list[dict]:
+    """A meeting's findings grouped by kind, read once for its counts and its sections:
+    `{% meeting_finding_groups meeting as groups %}`, then
+    `{% meeting_findings meeting groups=groups %}`."""
+    return findings_of(meeting)
+
+
+@register.inclusion_tag("themes/includes/meeting_findings.html")
+def meeting_findings(meeting, heading_level: int = 2, groups=None):
+    """A meeting's opportunities, risks and recommendations, grouped by kind."""
     return {
-        "groups": group_by_kind(findings),
+        "groups": findings_of(meeting) if groups is None else groups,
         "heading": f"h{heading_level}",
         "subheading": f"h{heading_level + 1}",
         "card_heading": f"h{heading_level + 2}",
