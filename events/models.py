@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -174,17 +174,26 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def related_to(self, meeting: "Meeting"):
-        """Other meetings sharing the most themes and organisers with this one."""
+        """Other meetings sharing the most themes and organisers with this one. A real meeting
+        never points to a fictional example; an example may point to real meetings."""
         theme_ids = [theme.pk for theme in meeting.themes.all()]
         organisation_ids = [link.organisation_id for link in meeting.meeting_organisers.all()]
+        candidates = self.exclude(pk=meeting.pk)
+        if not meeting.is_example:
+            candidates = candidates.filter(is_example=False)
+        # A count filtered on an empty list would empty the whole query: count 0 instead.
+        shared_themes = (
+            Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
+            if theme_ids
+            else Value(0)
+        )
+        shared_organisations = (
+            Count("organisations", filter=Q(organisations__in=organisation_ids), distinct=True)
+            if organisation_ids
+            else Value(0)
+        )
         return (
-            self.exclude(pk=meeting.pk)
-            .annotate(
-                shared=Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
-                + Count(
-                    "organisations", filter=Q(organisations__in=organisation_ids), distinct=True
-                )
-            )
+            candidates.annotate(shared=shared_themes + shared_organisations)
             .filter(shared__gt=0)
             .order_by("-shared", "-start")
         )
