@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
+from django.views import defaults
 
 from tests.factories import MeetingFactory, MeetingOrganiserFactory, StrategicProjectFactory
 
@@ -260,3 +262,34 @@ def test_english_about_page_quotes_with_english_quotation_marks(client):
 
     assert "“Peace and security”" in text
     assert "«" not in visible_text(text)
+
+
+@pytest.mark.parametrize(
+    ("view", "status", "french", "english"),
+    [
+        (defaults.server_error, 500, "Une erreur est survenue", "An error occurred"),
+        (defaults.bad_request, 400, "Requête incorrecte", "Bad request"),
+    ],
+)
+def test_error_pages_without_a_database_keep_the_identity(rf, view, status, french, english):
+    request = rf.get("/")
+    response = view(request) if status == 500 else view(request, exception=ValueError())
+    text = response.content.decode()
+
+    assert response.status_code == status
+    assert "css/portal.css" in text
+    assert 'class="site-title"' in text
+    assert french in text
+    assert f'lang="en">{english}<' in text
+
+
+@pytest.mark.django_db
+def test_access_denied_page_is_a_portal_page(rf):
+    request = rf.get("/fr/")
+    request.resolver_match = None
+
+    with translation.override("fr"):
+        response = defaults.permission_denied(request, exception=PermissionDenied())
+
+    assert response.status_code == 403
+    assert 'class="site-nav"' in response.content.decode()
