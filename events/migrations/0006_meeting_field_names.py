@@ -13,6 +13,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The unique constraint names the renamed field: dropped before, made again after (on
+        # SQLite, renaming a field rebuilds the table from the constraints Django knows of).
+        migrations.RemoveConstraint(
+            model_name="meetingorganiser", name="unique_organiser_per_event"
+        ),
         migrations.RenameField(model_name="session", old_name="event", new_name="meeting"),
         migrations.RenameField(model_name="meetingorganiser", old_name="event", new_name="meeting"),
         migrations.RenameField(
@@ -68,22 +73,12 @@ class Migration(migrations.Migration):
                 verbose_name="organisation",
             ),
         ),
-        # The unique constraint follows the renamed column in the database; only Django's
-        # record of its fields changes.
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.RemoveConstraint(
-                    model_name="meetingorganiser", name="unique_organiser_per_event"
-                ),
-                migrations.AddConstraint(
-                    model_name="meetingorganiser",
-                    constraint=models.UniqueConstraint(
-                        fields=("meeting", "organisation"),
-                        name="unique_organiser_per_event",
-                        violation_error_message="This organisation is already an organiser.",
-                    ),
-                ),
-            ],
-            database_operations=[],
+        migrations.AddConstraint(
+            model_name="meetingorganiser",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "organisation"),
+                name="unique_organiser_per_event",
+                violation_error_message="This organisation is already an organiser.",
+            ),
         ),
     ]
