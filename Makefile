@@ -8,7 +8,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # says otherwise.
 PORT ?= 8000
 
-.PHONY: run test coverage install migrate demo lint messages check clean
+.PHONY: run test coverage install migrate demo lint messages check clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,8 @@ messages: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules
+
+# The README's screenshots (docs/screenshots/), taken in Debian's headless Chromium on a fresh
+# SQLite database with the demo: `make screenshots`.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
