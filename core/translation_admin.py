@@ -1,14 +1,15 @@
-"""Admin helpers that show staff which items lack the text of one of the site's languages
-(`settings.LANGUAGES`): tabs per language, a column and a filter."""
+"""Admin helpers for translated fields (`settings.LANGUAGES`): every language shown at once,
+side by side, and a column and a filter for the items that lack the text of one language."""
 
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from modeltranslation.translator import translator
 
 from . import languages
+from .admin import StaffAdmin
 
 
 def translated_fields(model) -> list[str]:
@@ -59,8 +60,41 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TranslationStatusAdmin(TabbedTranslationAdmin):
-    """Tabbed translated fields, with a column and a filter for missing texts."""
+def side_by_side(model, fields) -> list:
+    """The fields of a fieldset with each translated field's languages on one row:
+    [title_fr, title_en, city_fr…] → [(title_fr, title_en), …]. Staff type both languages
+    in view of each other, with no tab to switch."""
+    original = {
+        name: field for field in translated_fields(model) for name in languages.localized(field)
+    }
+    rows: list = []
+    for name in fields:
+        field = original.get(name) if isinstance(name, str) else None
+        if field and rows and isinstance(rows[-1], tuple) and original.get(rows[-1][0]) == field:
+            rows[-1] = (*rows[-1], name)
+        elif field:
+            rows.append((name,))
+        else:
+            rows.append(name)
+    return [row[0] if isinstance(row, tuple) and len(row) == 1 else row for row in rows]
+
+
+class SideBySideTranslations:
+    """Shows a translated field's languages side by side (see `side_by_side`)."""
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**options, "fields": side_by_side(self.model, options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+
+class TranslationInline(SideBySideTranslations, TranslationStackedInline):
+    """A stacked inline of a translated model, its languages side by side."""
+
+
+class TranslationStatusAdmin(SideBySideTranslations, StaffAdmin, TranslationAdmin):
+    """Translated fields side by side, with a column and a filter for missing texts."""
 
     @admin.display(description=_("missing translation"))
     def translation_status(self, obj) -> str:

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 DEFAULT_TIMEZONE = "Europe/Zurich"
+# The help of the order of an item edited inline, where a new one left at 0 is numbered
+# after the others (core.admin.NextOrderFormSet).
+NEXT_ORDER_HELP = _("Position among the others; a new one left at 0 goes after them.")
 
 
 @functools.cache
@@ -254,7 +257,15 @@ class Meeting(models.Model):
             "findings for instance. The title is used when it is empty."
         ),
     )
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The end of the meeting's web address; filled in from the French title. Avoid "
+            "changing it once published: links to the page would break."
+        ),
+    )
     start = models.DateTimeField(
         _("start"), help_text=_("In the meeting's time zone: the local time of the venue.")
     )
@@ -281,7 +292,9 @@ class Meeting(models.Model):
         _("reported participants"),
         null=True,
         blank=True,
-        help_text=_("Number of participants the meeting's report gives."),
+        help_text=_(
+            "Number of participants the meeting's report gives; leave empty before the meeting."
+        ),
     )
     reported_participants_is_minimum = models.BooleanField(
         _("“more than” this number"),
@@ -289,7 +302,14 @@ class Meeting(models.Model):
         help_text=_("Tick when the report says “more than” the number."),
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_(
+            "Draft: seen by staff only. Published: on the public site. Cancelled: stays online "
+            "with a cancellation notice."
+        ),
     )
     registration_mode = models.CharField(
         _("registration"),
@@ -300,7 +320,10 @@ class Meeting(models.Model):
     is_example = models.BooleanField(
         _("fictional example"),
         default=False,
-        help_text=_("A demonstration meeting: labelled as an example wherever it shows."),
+        help_text=_(
+            "Tick only for a demonstration meeting: it is labelled as an example wherever it "
+            "shows, and never suggested beside a real meeting."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -415,8 +438,8 @@ class MeetingOrganiser(models.Model):
         related_name="meeting_roles",
         verbose_name=_("organisation"),
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEAD)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=NEXT_ORDER_HELP)
 
     class Meta:
         db_table = "events_eventorganiser"  # the former name: see StrategicProject
@@ -506,7 +529,7 @@ class Session(models.Model):
             "Participants may register when this is ticked and the meeting takes registrations."
         ),
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=NEXT_ORDER_HELP)
     speakers = models.ManyToManyField(
         Speaker, through="SessionSpeaker", related_name="sessions", verbose_name=_("speakers")
     )

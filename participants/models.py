@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from core import languages
@@ -167,7 +168,9 @@ class Registration(models.Model):
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("registration")
+        # One registration (« inscription »): the plain msgid is the meeting's field
+        # "registration", whose French is the plural « inscriptions ».
+        verbose_name = pgettext_lazy("one registration", "registration")
         verbose_name_plural = _("registrations")
         ordering = ["-created_at"]
         constraints = [

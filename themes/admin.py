@@ -2,11 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationStackedInline
 
-from core.admin import registered_admin
+from core.admin import NextOrderFormSet, registered_admin
 from core.languages import localized
-from core.translation_admin import TranslationStatusAdmin
+from core.translation_admin import TranslationInline, TranslationStatusAdmin
 from events.forms import MeetingAdminForm
 from events.models import Meeting
 
@@ -15,6 +14,8 @@ from .models import Finding, Theme
 
 @admin.register(Theme)
 class ThemeAdmin(TranslationStatusAdmin):
+    add_title = _("Add a theme")
+    change_title = _("Change theme")
     list_display = ["name", "slug", "order", "translation_status"]
     list_editable = ["order"]
     search_fields = localized("name")
@@ -25,6 +26,8 @@ class ThemeAdmin(TranslationStatusAdmin):
 
 @admin.register(Finding)
 class FindingAdmin(TranslationStatusAdmin):
+    add_title = _("Add a finding")
+    change_title = _("Change finding")
     list_display = [
         "title",
         "kind",
@@ -63,10 +66,18 @@ class MeetingThemesForm(MeetingAdminForm):
         self.instance.themes.set(self.cleaned_data["themes"])
 
 
-class FindingInline(TranslationStackedInline):
+class FindingOrderFormSet(NextOrderFormSet):
+    """New findings numbered after the others of their kind."""
+
+    order_group = ("kind",)
+
+
+class FindingInline(TranslationInline):
     """The meeting's findings, edited with it."""
 
     model = Finding
+    add_title = _("Add a finding")
+    formset = FindingOrderFormSet
     extra = 0
     fields = ["kind", "sector", "title", "text", "themes", "chatham_house", "featured", "order"]
     autocomplete_fields = ["themes"]
@@ -93,3 +104,7 @@ class MeetingAdmin(RegisteredMeetingAdmin):
     list_filter = [*RegisteredMeetingAdmin.list_filter, "themes"]
     fieldsets = with_themes(RegisteredMeetingAdmin.fieldsets)
     inlines = [*RegisteredMeetingAdmin.inlines, FindingInline]
+
+    def copy_related(self, original, copy):
+        super().copy_related(original, copy)
+        copy.themes.set(original.themes.all())

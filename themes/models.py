@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Meeting, MeetingOrganiser
+from events.models import NEXT_ORDER_HELP, Meeting, MeetingOrganiser
 
 # What `Meeting.objects.public()` shows, for queries that reach meetings through a relation.
 PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED]
@@ -172,9 +172,18 @@ class Finding(models.Model):
         related_name="findings",
         verbose_name=_("session"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        help_text=_("What the meeting saw: an opportunity, a risk, or what it recommends."),
+    )
     sector = models.CharField(
-        _("sector"), max_length=20, choices=Sector.choices, default=Sector.BOTH
+        _("sector"),
+        max_length=20,
+        choices=Sector.choices,
+        default=Sector.BOTH,
+        help_text=_("The uses it concerns: civil, military, or both."),
     )
     title = models.CharField(_("title"), max_length=255)
     text = models.TextField(_("text"), blank=True)
@@ -185,8 +194,8 @@ class Finding(models.Model):
         _("Chatham House rule"),
         default=False,
         help_text=_(
-            "Said under the Chatham House rule: never attributed to a speaker or an "
-            "organisation on public pages."
+            "Tick when it was said under the Chatham House rule: it is then never attributed "
+            "to a speaker or an organisation on public pages."
         ),
     )
     speaker = models.ForeignKey(
@@ -206,9 +215,11 @@ class Finding(models.Model):
         verbose_name=_("attributed to (organisation)"),
     )
     featured = models.BooleanField(
-        _("featured"), default=False, help_text=_("Shown on the home page.")
+        _("featured"),
+        default=False,
+        help_text=_("Tick to show it among the findings on the home page."),
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=NEXT_ORDER_HELP)
 
     objects = FindingQuerySet.as_manager()
 
