@@ -299,3 +299,14 @@ def test_ci_runs_the_suite_again_with_odd_values_of_every_variable():
 
     assert {"DATABASE_URL", "REDIS_URL"} <= exported
     assert odd | {"DATABASE_URL", "REDIS_URL"} == set(env_example())
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_postgresql_never_jit_compiles_the_portals_small_queries():
+    # JIT took about 20 ms to compile the related-meetings query of every meeting page.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
