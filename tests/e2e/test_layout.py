@@ -1,8 +1,11 @@
 """Layout in Debian's Chromium: no public page is wider than a 390 px phone, in French and in
 English; the typeface is the portal's own; on paper, the meeting page keeps its findings whole
-and spells out the addresses of its links."""
+and spells out the addresses of its links. And the stylesheets are valid CSS (vnu)."""
+
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from selenium.webdriver.common.by import By
 
 from events.models import Organisation
@@ -13,6 +16,7 @@ from tests.e2e.test_accessibility import (
     demo,  # noqa: F401
     path_in,
 )
+from tests.e2e.test_html_validity import vnu_command, vnu_errors
 from tests.e2e.test_registration_browser import click_to_next_page
 from themes.management.commands.load_demo import OIF
 
@@ -119,3 +123,12 @@ def test_printed_external_link_is_followed_by_its_address(browser, live_server, 
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
     assert printed["link_after"] == '" (https://www.francophonie.org/)"'
+
+
+def test_stylesheets_are_valid_css():
+    stylesheets = sorted((Path(settings.BASE_DIR) / "static" / "css").glob("*.css"))
+
+    errors = vnu_errors([*vnu_command(), "--css"], stylesheets)
+
+    assert stylesheets
+    assert [f"{Path(e['url']).name}:{e.get('lastLine')}: {e['message']}" for e in errors] == []
