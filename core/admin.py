@@ -69,7 +69,7 @@ class LabelledInlineAdminFormSet(helpers.InlineAdminFormSet):
         data = json.loads(super().inline_formset_data())
         label = getattr(self.opts, "add_title", None)
         if label:
-            data["addText"] = str(label)
+            data["options"]["addText"] = str(label)
         return json.dumps(data)
 
 
@@ -96,7 +96,11 @@ def error_summary(adminform, inline_admin_formsets) -> list[dict]:
     form = adminform.form
 
     def field_anchor(name):
-        return f"#{form[name].id_for_label}" if name in form.fields else "#content-main"
+        if name not in form.fields:
+            return "#content-main"
+        field = form[name]
+        # A date and time (two inputs) has no label target: its first input, then.
+        return f"#{field.id_for_label or field.auto_id + '_0'}"
 
     items = _form_errors(form, "", field_anchor)
     for inline in inline_admin_formsets:

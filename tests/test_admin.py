@@ -1,5 +1,9 @@
 """Every admin page OIF staff use renders, and shows what lacks a translation."""
 
+import html
+import json
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -222,7 +226,14 @@ def test_titles_and_add_buttons_read_as_sentences(staff_client):
     changelist = staff_client.get(english(reverse("admin:events_organisation_changelist")))
 
     assert "<h1>Add a meeting</h1>" in add_page.text
-    assert "Add a session" in add_page.text  # the inline's link
+    inlines = [
+        json.loads(html.unescape(data))["options"]
+        for data in re.findall(r'data-inline-formset="([^"]*)"', add_page.text)
+    ]
+    # The inline's "add" link, which Django's script reads in these options.
+    assert {"prefix": "sessions", "addText": "Add a session"}.items() <= next(
+        options for options in inlines if options["prefix"] == "sessions"
+    ).items()
     assert "Add an organisation" in changelist.text
 
 

@@ -48,3 +48,29 @@ def test_meetings_admin_list_filters_by_theme(staff_client):
 
     assert "Sur le thème" in response.text
     assert "Hors thème" not in response.text
+
+
+def test_new_findings_left_at_zero_follow_the_others_of_their_kind(staff_client):
+    meeting = MeetingFactory()
+    FindingFactory(meeting=meeting, kind="opportunity", order=4)
+    url = reverse("admin:events_meeting_change", args=[meeting.pk])
+    data = form_of(staff_client.get(url))
+    rows = [("opportunity", "Une autre opportunité"), ("risk", "Un risque"), ("risk", "Un autre")]
+    for index, (kind, title) in enumerate(rows, start=1):
+        data |= {
+            f"findings-{index}-kind": kind,
+            f"findings-{index}-sector": "both",
+            f"findings-{index}-title_fr": title,
+            f"findings-{index}-order": "0",
+        }
+    data["findings-TOTAL_FORMS"] = str(1 + len(rows))
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302
+    assert list(meeting.findings.order_by("kind", "order").values_list("kind", "order")) == [
+        ("opportunity", 4),
+        ("opportunity", 5),
+        ("risk", 0),
+        ("risk", 1),
+    ]
