@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -17,10 +16,10 @@ urlpatterns = [
     path("favicon.ico", seo.favicon),
 ]
 
-# Uploads: every file from MEDIA_ROOT in DEBUG (static() is empty otherwise); in production,
-# only the public images, through a view that checks them.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-# (Django gives MEDIA_URL its leading slash at start-up; a route has none.)
+# Uploads (organisations' logos): only the public images, through a view that checks them,
+# with DEBUG on or off alike. (django.conf.urls.static would serve any file in DEBUG only, and
+# is decided when this module is imported.) Django gives MEDIA_URL its leading slash at
+# start-up; a route has none.
 urlpatterns += [
     path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media.serve_upload, name="media")
 ]
