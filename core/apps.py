@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the deployment checks
+        from .page_cache import install_triggers_after_migrate
+
+        # The content tables' triggers bumping the content generation (core/page_cache.py),
+        # checked after every migrate: a table made or rebuilt since gets them.
+        post_migrate.connect(install_triggers_after_migrate, sender=self)

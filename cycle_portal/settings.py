@@ -128,6 +128,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After the user and the messages are known; the headers of the middleware above are
+    # added to a cached page as to a rendered one (PAGE_CACHE_SECONDS).
+    "core.page_cache.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -188,6 +191,19 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Public pages as anonymous visitors get them, kept this many seconds in the cache above and
+# versioned by the content generation, which database triggers bump with any change to the
+# tables below (core/page_cache.py): a change shows at the next request, in every process.
+# Default: 600 with REDIS_URL, 0 (off) without. Sessions are in the database (Django's
+# default), the admin's lockouts too (django-axes): nothing else lives in one process.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL else 0)
+# Apps ("app") and models ("app.Model") whose rows show on public pages: seats left come
+# from the registrations.
+PAGE_CACHE_CONTENT = ["events", "themes", "participants.Registration"]
+# URL namespaces never cached: the admin, and the registration pages (forms, links of one
+# participant).
+PAGE_CACHE_EXCLUDED_NAMESPACES = ["admin", "participants"]
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out account is refused before its password is even checked.

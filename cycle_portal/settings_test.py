@@ -21,6 +21,8 @@ TRUSTED_PROXY_COUNT = 0
 # REDIS_URL. Tests of the Redis behaviour give their own CACHES.
 REDIS_URL = ""
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No page cache: tests of it turn it on.
+PAGE_CACHE_SECONDS = 0
 
 TIME_ZONE = "Europe/Zurich"
 LANGUAGE_CODE = "fr"
