@@ -8,7 +8,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # says otherwise.
 PORT ?= 8000
 
-.PHONY: run test coverage install migrate demo lint messages check clean screenshots
+.PHONY: run test coverage install migrate demo lint messages check clean screenshots bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,11 @@ clean:
 # SQLite database with the demo: `make screenshots`.
 screenshots: install
 	$(BIN)/python scripts/screenshots.py
+
+# The public pages under load next to a bare Django page, at three data sizes, appended to
+# docs/performance.md (needs PostgreSQL, Redis and wrk; see that file):
+# `make bench SIZES="demo 10k"`.
+SIZES ?= demo 10k 100k
+BENCH_SECONDS ?= 10
+bench: install
+	$(BIN)/python scripts/bench/run.py --sizes $(SIZES) --seconds $(BENCH_SECONDS)
