@@ -74,11 +74,15 @@ def test_staff_pages_load_without_csp_violation(staff_browser, live_server, meet
 @pytest.mark.parametrize("page", ["meeting add", "meeting change"])
 def test_both_languages_show_side_by_side_under_csp(staff_browser, live_server, meeting, page):
     open_page(staff_browser, live_server.url + admin_pages(meeting)[page])
-    french = staff_browser.find_element(By.ID, "id_title_fr")
-    english = staff_browser.find_element(By.ID, "id_title_en")
+    titles = [staff_browser.find_element(By.ID, f"id_title_{code}") for code in ("fr", "en")]
+    french, english = (
+        staff_browser.find_element(By.ID, f"id_summary_{code}") for code in ("fr", "en")
+    )
 
-    # No tab to switch: both are in sight, on one row (the admin's style sheet applied).
-    assert french.is_displayed() and english.is_displayed()
+    # No tab to switch: every language in sight, texts side by side on one row (the admin's
+    # style sheet applied), titles one under the other.
+    assert all(field.is_displayed() for field in [*titles, french, english])
     assert french.location["y"] == english.location["y"]
     assert english.location["x"] > french.location["x"] + french.size["width"]
+    assert titles[1].location["y"] > titles[0].location["y"]
     assert console_errors(staff_browser) == []
