@@ -92,7 +92,8 @@ class PageCacheMiddleware:
         if request.method == "GET" and storable(request, response):
             stored = (response.content, list(response.items()))
             _shared("set", key, stored, timeout=seconds, version=generation)
-            response[HEADER] = "miss"
+            if time.monotonic() >= _unusable_until:  # stored
+                response[HEADER] = "miss"
         return response
 
 
