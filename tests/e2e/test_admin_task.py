@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -54,9 +55,19 @@ class Staff:
         WebDriverWait(self.browser, TIMEOUT).until(EC.visibility_of(element))
 
     def click(self, selector: str, what: str) -> None:
-        element = self.wait_for(selector)
-        self.browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
+        # A list the page redraws (the autocomplete's answers arrive after each letter) can
+        # replace the element between finding and clicking it: find it again, count once.
+        for attempt in range(3):
+            try:
+                element = self.wait_for(selector)
+                self.browser.execute_script(
+                    "arguments[0].scrollIntoView({block: 'center'})", element
+                )
+                element.click()
+                break
+            except StaleElementReferenceException:
+                if attempt == 2:
+                    raise
         self.count(what)
 
     def type(self, field_id: str, text: str) -> None:
@@ -100,6 +111,10 @@ class Staff:
         search = self.wait_for(".select2-container--open .select2-search__field")
         search.send_keys(text)
         self.count(f"type in {select_id}")
+        answer = f"//li[contains(@class, 'select2-results__option')][contains(., '{text}')]"
+        WebDriverWait(self.browser, TIMEOUT).until(
+            EC.presence_of_element_located((By.XPATH, answer))
+        )
         self.click(".select2-results__option--highlighted", f"pick in {select_id}")
 
     def add_row(self, prefix: str) -> int:
