@@ -77,8 +77,8 @@ def test_each_page_is_compared_with_the_bare_measures_around_it():
     assert run.bare_around(bare, 1) == pytest.approx(700)
     assert run.bare_around(bare, 2) == pytest.approx(600)  # a page failed after the last
     text = run.table([row(450, 10, 20), row(100, 10, 80)], bare)
-    assert "| page | 450.0 | 10 | 20 | 0.450 | 2.0 | yes" in text
-    assert "| page | 100.0 | 10 | 80 | 0.100 | 8.0 | **no**" in text
+    assert "| page | 450.0 | 10 | 20 | 0.450 | 2.0 | none | yes" in text
+    assert "| page | 100.0 | 10 | 80 | 0.100 | 8.0 | none | **no**" in text
     assert "median of 3, 600–1000) | 800 |" in text
 
 

@@ -27,6 +27,7 @@ parser.add_argument("--database", default="bench_10k")
 parser.add_argument("--path", default="")
 parser.add_argument("--runs", type=int, default=20)
 parser.add_argument("--top", type=int, default=25)
+parser.add_argument("--save", default="", help="write the cProfile stats to this file too")
 options = parser.parse_args()
 
 import run  # noqa: E402
@@ -99,6 +100,8 @@ def main() -> None:
         client.get(path)
     profile.disable()
     print(f"cProfile over {n} requests (it slows Python code down, not the database):")
+    if options.save:
+        profile.dump_stats(options.save)
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats(order).print_stats(options.top)

@@ -88,6 +88,7 @@ class Row:
     measure: Measure | None  # None: the page failed before it could be measured
     bare_rps: float  # mean of the bare page's measurements around this one
     failure: str = ""
+    cache: str = ""  # the X-Page-Cache header after the warm-up: hit, miss or none
 
     @property
     def ratio(self) -> float:
@@ -114,22 +115,23 @@ def bare_around(bare: list[float], index: int) -> float:
 
 def table(rows: list[Row], bare: list[float]) -> str:
     lines = [
-        "| page | req/s | p50 ms | p99 ms | ratio to bare | p99/p50 | target met |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| page | req/s | p50 ms | p99 ms | ratio to bare | p99/p50 | page cache | target met |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
         f"| bare Django page, one row (median of {len(bare)}, {min(bare):.0f}–{max(bare):.0f}) "
-        f"| {statistics.median(bare):.0f} | | | 1 | | |",
+        f"| {statistics.median(bare):.0f} | | | 1 | | | |",
     ]
     for row in rows:
         m = row.measure
         if m is None:
-            lines.append(f"| {row.page} | 0 | | | 0 | | **no** ({row.failure}) |")
+            lines.append(f"| {row.page} | 0 | | | 0 | | | **no** ({row.failure}) |")
             continue
         target = f"ratio ≥ {row.target:.2f}" if row.target else "no ratio target"
         verdict = "yes" if row.met else "**no**"
         errors = f", {m.errors} errors" if m.errors else ""
         lines.append(
             f"| {row.page} | {m.rps:.1f} | {m.p50:.0f} | {m.p99:.0f} | {row.ratio:.3f} "
-            f"| {row.tail:.1f} | {verdict} ({target}, p99 ≤ 4×p50{errors}) |"
+            f"| {row.tail:.1f} | {row.cache or 'none'} "
+            f"| {verdict} ({target}, p99 ≤ 4×p50{errors}) |"
         )
     return "\n".join(lines)
 
@@ -304,17 +306,19 @@ def run_size(size: str, *, static_root: str, seconds: int, warmup: int, connecti
             print(f"{size}: {name} {path} {problem}", flush=True)
             before = len(bare) - 1  # the bare measurement just before this page's
             if problem:
-                measures.append((name, path, target, None, problem, before))
+                measures.append((name, path, target, None, problem, before, ""))
                 continue
             wrk(base + path, warmup, connections)
+            answer = urllib.request.urlopen(base + path, timeout=60)  # noqa: S310
+            cache = answer.headers.get("X-Page-Cache", "")
             measure = wrk(base + path, seconds, connections)
             if not measure.requests:
                 measure, problem = None, f"no request completed in {seconds} s"
-            measures.append((name, path, target, measure, problem, before))
+            measures.append((name, path, target, measure, problem, before, cache))
             bare.append(wrk(bare_url, seconds, connections).rps)
         rows = [
-            Row(name, path, target, measure, bare_around(bare, before), problem)
-            for name, path, target, measure, problem, before in measures
+            Row(name, path, target, measure, bare_around(bare, before), problem, cache)
+            for name, path, target, measure, problem, before, cache in measures
         ]
     finally:
         stop(portal)
@@ -378,7 +382,13 @@ def main() -> None:
         "",
         f'`make bench SIZES="{" ".join(options.sizes)}"` — wrk, {options.connections} '
         f"connections, {options.seconds} s a page after {options.warmup} s of warm-up; "
-        "gunicorn, 2 sync workers, DEBUG off, hashed static files, Redis.",
+        "gunicorn, 2 sync workers, DEBUG off, hashed static files, Redis; page cache "
+        + (
+            f"PAGE_CACHE_SECONDS={os.environ['PAGE_CACHE_SECONDS']}"
+            if os.environ.get("PAGE_CACHE_SECONDS", "").strip()
+            else "at its default (on with Redis)"
+        )
+        + ".",
         "",
         f"Machine: {machine()}.",
         "",
