@@ -1,16 +1,18 @@
 """Time the search (search/views.py) on a PostgreSQL database of many findings.
 
-Usage, on a database of its own (never the portal's: this one gets thousands of fictional rows):
+Usage, on a database of its own (never the portal's: this one gets 100,000 fictional findings):
 
-    createdb -h 127.0.0.1 -U cycle cycle_bench
-    DEBUG=1 DATABASE_URL=postgres://cycle@127.0.0.1:5432/cycle_bench \\
-        .venv/bin/python scripts/bench_search.py --findings 10000
-    dropdb -h 127.0.0.1 -U cycle cycle_bench
+    createdb -h 127.0.0.1 -U cycle bench_search_db
+    DEBUG=1 DATABASE_URL=postgres://cycle@127.0.0.1:5432/bench_search_db \\
+        .venv/bin/python scripts/bench_search.py --sizes 1000 10000 100000
+    dropdb -h 127.0.0.1 -U cycle bench_search_db
 
-It migrates the database, fills it up to the number of findings asked for (a second run reuses
-the rows), runs VACUUM ANALYZE, then prints for each query the median time of the search
-function and of the whole page over several runs, the number of SQL queries of the page, and
-EXPLAIN ANALYZE of the findings queries to show which indexes serve them.
+It migrates the database and fills it size by size (1,000 findings over 20 meetings, 10,000
+over 200, 100,000 over 2,000; 5 % of the meetings are drafts, 10 % of the findings French
+only; a second run reuses the rows), runs VACUUM ANALYZE, then prints for each shape of
+search (a word, several words, a negation, a quoted phrase) the findings found, the median
+time of the search function and of the whole French search page, and the page's SQL queries.
+`--explain` adds EXPLAIN ANALYZE of the findings queries (docs/search.md).
 """
 
 import argparse
@@ -53,19 +55,13 @@ def pairs(item: dict) -> dict:
 MEETING = pairs(data_read(CYCLE_RECORDS)["meetings"][0])
 THEMES = [pairs(theme) for theme in data_read(CYCLE_RECORDS)["themes"]]
 FINDINGS = [pairs(finding) for finding in MEETING["findings"]]
-QUERIES = [
-    ("fr", "securite"),
-    ("fr", "sécurité internationale"),
-    ("fr", "droit international humanitaire"),
-    ("fr", "désarmement -nucléaire"),
-    ("fr", '"intelligence artificielle"'),
-    ("fr", "gouvernance"),
-    ("fr", "piraterie"),
-    ("fr", "introuvable"),
-    ("en", "security"),
-    ("en", "disarmament"),
-    ("en", "artificial intelligence"),
-]
+# The four shapes of search measured: (page language, words).
+SHAPES = {
+    "word": ("fr", "sécurité"),
+    "words": ("fr", "sécurité internationale"),
+    "negation": ("fr", "désarmement -nucléaire"),
+    "phrase": ("fr", '"intelligence artificielle"'),
+}
 # Said of a finding's subject, to vary the texts (French, English).
 QUALIFIERS = [
     ("dans les zones de crise", "in crisis areas"),
@@ -154,69 +150,86 @@ def median_ms(function, runs: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--findings", type=int, default=10_000)
-    parser.add_argument("--meetings", type=int, default=200)
-    parser.add_argument(
-        "--runs", type=int, default=21, help="runs per measure; the median is shown"
-    )
-    arguments = parser.parse_args()
-    name = connection.settings_dict["NAME"]
-    if connection.vendor != "postgresql" or "bench" not in name:
-        sys.exit("Give a PostgreSQL database of its own whose name says 'bench' in DATABASE_URL.")
+# (meetings, findings) of each size; each size adds to the rows of the one before.
+SIZES = {1_000: 20, 10_000: 200, 100_000: 2_000}
 
-    call_command("migrate", verbosity=0)
-    rng = random.Random(4)  # noqa: S311 - fictional texts, not secrets
-    fill(findings=arguments.findings, meetings=arguments.meetings, rng=rng)
-    with connection.cursor() as cursor:
-        # As autovacuum would: statistics, and the GIN indexes' pending lists merged.
-        cursor.execute("VACUUM ANALYZE")
-        cursor.execute("SELECT version()")
-        version = cursor.fetchone()[0].split(" on ")[0]
-    print(
-        f"{version}; database {name}: {Meeting.objects.count()} meetings, "
-        f"{Finding.objects.count()} findings ({Finding.objects.public().count()} public); "
-        f"median of {arguments.runs} runs\n"
-    )
 
+def measure(runs: int) -> dict[str, tuple[int, float, float, int]]:
+    """For each query shape: findings found, search and page p50 in ms, SQL queries."""
     client = Client(HTTP_HOST="localhost")
-    print(f"{'page':4} {'query':34} {'findings':>8} {'search ms':>10} {'page ms':>8} {'SQL':>4}")
-    for language, text in QUERIES:
+    measured = {}
+    for shape, (language, text) in SHAPES.items():
         url = f"/{language}/{'recherche' if language == 'fr' else 'search'}/"
         with QueryCounter() as queries:
             response = client.get(url, {"q": text})
         assert response.status_code == 200, response.status_code
         with translation.override(language):
             results = search.search(text, language=language)
-            search_ms = median_ms(partial(search.search, text, language=language), arguments.runs)
-        page_ms = median_ms(partial(client.get, url, {"q": text}), arguments.runs)
+            search_ms = median_ms(partial(search.search, text, language=language), runs)
+        page_ms = median_ms(partial(client.get, url, {"q": text}), runs)
         count = next(found.count for found in results if found.kind.key == "findings")
-        print(
-            f"{language:4} {text:34} {count:>8} {search_ms:>10.1f} {page_ms:>8.1f} "
-            f"{queries.count:>4}"
-        )
+        measured[shape] = (count, search_ms, page_ms, queries.count)
+    return measured
 
-    deep = {"q": "securite", "kind": "findings", "page": 20}
-    with QueryCounter() as queries:
-        assert client.get("/fr/recherche/", deep).status_code == 200
-    deep_ms = median_ms(partial(client.get, "/fr/recherche/", deep), arguments.runs)
-    print(f"\nfindings only, page 20 of `securite`: {deep_ms:.1f} ms, {queries.count} SQL queries")
 
-    kind = search.KINDS["findings"]
-    for language, other, text in [("fr", "en", "securite"), ("en", "fr", "disarmament")]:
-        queryset = search.full_text(kind, text, language, other)
-        page = queryset.order_by("-rank", *kind.ordering)[: search.PREVIEW_SIZE]
-        print(f"\nEXPLAIN ANALYZE of the findings query for `{text}` ({language}):")
-        print(page.explain(analyze=True, buffers=True))
-    for text in ["securite", '"intelligence artificielle"']:
-        queryset = search.full_text(kind, text, "fr", "en")
-        with CaptureQueriesContext(connection) as queries:
-            queryset.count()
+def explain(text: str) -> None:
+    """EXPLAIN ANALYZE of the findings queries of one search, as the page runs them."""
+    with translation.override("fr"), CaptureQueriesContext(connection) as queries:
+        search.search(text, language="fr", kind="findings")
+    for query in queries:
+        if "themes_finding" in query["sql"] and "SAVEPOINT" not in query["sql"]:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            print(f"\nEXPLAIN ANALYZE for `{text}` (fr, findings only):\n{plan}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=list(SIZES),
+        choices=list(SIZES),
+        help="numbers of findings to measure, in increasing order",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=21, help="runs per measure; the median is shown"
+    )
+    parser.add_argument("--explain", action="store_true", help="print the query plans")
+    arguments = parser.parse_args()
+    name = connection.settings_dict["NAME"]
+    if connection.vendor != "postgresql" or "bench" not in name:
+        sys.exit("Give a PostgreSQL database of its own whose name says 'bench' in DATABASE_URL.")
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(" on ")[0]
+    print(f"{version}; database {name}; p50 of {arguments.runs} runs, in ms\n")
+    print(f"{'findings':>8} {'shape':12} {'query':30} {'found':>6} {'search':>7} {'page':>7} SQL")
+    rng = random.Random(4)  # noqa: S311 - fictional texts, not secrets
+    for size in sorted(arguments.sizes):
+        # Every smaller size first, so that each size holds the same rows whatever is asked.
+        for smaller in [s for s in SIZES if s <= size]:
+            fill(findings=smaller, meetings=SIZES[smaller], rng=rng)
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN ANALYZE " + queries[0]["sql"])
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        print(f"\nEXPLAIN ANALYZE of the findings count for `{text}` (fr):\n{plan}")
+            # As autovacuum would: statistics, and the GIN indexes' pending lists merged.
+            cursor.execute("VACUUM ANALYZE")
+        if Finding.objects.count() != size:
+            print(f"{size:>8} skipped: the database holds {Finding.objects.count()} findings")
+            continue
+        for shape, (count, search_ms, page_ms, queries) in measure(arguments.runs).items():
+            text = SHAPES[shape][1]
+            print(
+                f"{size:>8} {shape:12} {text:30} {count:>6} {search_ms:>7.1f} {page_ms:>7.1f} "
+                f"{queries:>3}",
+                flush=True,
+            )
+        if arguments.explain:
+            for _language, text in SHAPES.values():
+                explain(text)
 
 
 class QueryCounter:

@@ -10,18 +10,27 @@ modeltranslation fallback), so it is searched in that language too: the search c
 the pages show.
 """
 
+import functools
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, DataError, connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
+    Expression,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -29,6 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.html import escape
@@ -39,11 +49,15 @@ from django.utils.translation import ngettext
 from events.models import Meeting, MeetingOrganiser, Organisation
 from themes.models import Finding, Theme
 
+from .folding import Fold, fold, marked_spans
+
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 PREVIEW_SIZE = 5  # results of each kind on the page of every kind
 PER_PAGE = 20  # results on the page of one kind
+# Full-text counts stop here: beyond it, the page says "more than 1000 findings".
+COUNT_CAP = 1000
 # The text-search configuration of each language of the site: those themes/migrations/
 # 0002_search.py creates (stemming, accents ignored); a language added to LANGUAGES without
 # one of its own is searched with PostgreSQL's "simple" configuration (whole words, no
@@ -68,6 +82,8 @@ class Kind:
     excerpt: tuple[str, ...]
     ordering: tuple[str, ...]
     queryset: Callable[[], QuerySet]
+    # Whether search/migrations/0002_stored_vectors.py stores the vectors of its table.
+    stored: bool
     url: Callable[[object], str]
     counted: Callable[[int], str]
 
@@ -97,6 +113,7 @@ KINDS = {
             excerpt=("summary",),
             ordering=("-start", "pk"),
             queryset=Meeting.objects.public,
+            stored=True,
             url=lambda meeting: meeting.get_absolute_url(),
             counted=lambda n: ngettext("%(count)d meeting", "%(count)d meetings", n),
         ),
@@ -109,6 +126,7 @@ KINDS = {
             excerpt=("text",),
             ordering=("-meeting__start", "kind", "order", "pk"),
             queryset=lambda: Finding.objects.public().select_related("meeting"),
+            stored=True,
             url=lambda finding: finding.get_absolute_url(),
             counted=lambda n: ngettext("%(count)d finding", "%(count)d findings", n),
         ),
@@ -121,6 +139,7 @@ KINDS = {
             excerpt=("description",),
             ordering=("order", "pk"),
             queryset=Theme.objects.all,
+            stored=False,  # a few dozen rows
             url=lambda theme: reverse("themes:detail", kwargs={"slug": theme.slug}),
             counted=lambda n: ngettext("%(count)d theme", "%(count)d themes", n),
         ),
@@ -133,6 +152,7 @@ KINDS = {
             excerpt=("description",),
             ordering=("pk",),
             queryset=public_organisers,
+            stored=False,  # a few hundred rows
             url=lambda organisation: reverse(
                 "events:organisation", kwargs={"slug": organisation.slug}
             ),
@@ -151,6 +171,9 @@ class Results:
 
     @property
     def counted(self) -> str:
+        if self.count > COUNT_CAP:
+            counted = self.kind.counted(COUNT_CAP) % {"count": COUNT_CAP}
+            return _("more than %(counted)s") % {"counted": counted}
         return self.kind.counted(self.count) % {"count": self.count}
 
     @property
@@ -175,9 +198,11 @@ def search(text: str, *, language: str, kind: str | None = None, page=1) -> list
         # A savepoint: on PostgreSQL, a failed query spoils the rest of its transaction.
         with transaction.atomic():
             for each in [KINDS[kind]] if kind else KINDS.values():
-                queryset = match(each, text, language, other).order_by("-rank", *each.ordering)
+                rows = match(each, text, language, other)
+                if isinstance(rows, QuerySet):  # the quick start's word match
+                    rows = rows.order_by("-rank", *each.ordering)
                 size = PER_PAGE if kind else PREVIEW_SIZE
-                found = Paginator(queryset, size).page(page if kind else 1)
+                found = Paginator(rows, size).page(page if kind else 1)
                 items = [shown(item, each, text, language, other) for item in found]
                 results.append(Results(each, items, found.paginator.count, found if kind else None))
     except DatabaseError as error:
@@ -217,8 +242,65 @@ def missing(fields, language: str) -> Q:
 
 
 def search_vector(fields, language: str) -> SearchVector:
-    """The vector of these fields, as themes/migrations/0002_search.py indexes it."""
+    """The vector of these fields, computed row by row (the kinds without stored vectors)."""
     return SearchVector(*[f"{field}_{language}" for field in fields], config=CONFIGS[language])
+
+
+class StoredVector(Expression):
+    """The vector search/migrations/0002_stored_vectors.py stores in a column of the table:
+    the title with weight A, the rest B. The models do not know the column."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, language: str):
+        super().__init__()
+        self.language = language
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.search_vector_{self.language}", []
+
+
+def stored(kind: Kind, language: str) -> bool:
+    """Whether the kind's vectors in this language are stored (and indexed): only with the
+    language's own configuration, with which the migration made them."""
+    return kind.stored and CONFIGS[language] == PORTAL_CONFIGS.get(language)
+
+
+def vector(kind: Kind, language: str):
+    """The vector searched, in this language: stored, or computed row by row."""
+    if stored(kind, language):
+        return StoredVector(language)
+    return search_vector(kind.fields, language)
+
+
+def matches(vector, query) -> Func:
+    """`vector @@ query`, as a condition."""
+    return Func(
+        vector, query, template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField()
+    )
+
+
+LEXEME = re.compile(r"'(?:[^']|'')*'")
+
+
+def in_title_query(query: str) -> str:
+    """The query (a tsquery's text) with each of its words restricted to the title, which
+    the stored vectors weigh A: `'securit' & !'nucleair'` becomes
+    `'securit':A & !'nucleair':A`."""
+    return LEXEME.sub(lambda found: found[0] + ":A", query)
+
+
+def title_match(kind: Kind, language: str, queries, parsed) -> Func:
+    """Whether the title (rather than only the text) matches, in this language.
+
+    On a stored vector, the query restricted to weight A, as a constant: PostgreSQL then
+    estimates from the column's statistics how many rows match, and picks the plan that
+    stops early when many do."""
+    if stored(kind, language):
+        weighted = RawSQL("%s::tsquery", [in_title_query(parsed[language])])
+        return matches(StoredVector(language), weighted)
+    return matches(search_vector(kind.title_fields, language), queries[language])
 
 
 def headline(fields, query: SearchQuery, language: str, **options) -> SearchHeadline:
@@ -234,24 +316,33 @@ def headline(fields, query: SearchQuery, language: str, **options) -> SearchHead
     )
 
 
-def full_text(kind: Kind, text: str, language: str, other: str) -> QuerySet:
-    """Matching rows, a match in the title first, with their title and excerpt marked.
-
-    Ranked by an indexed condition rather than by `SearchRank`: ts_rank would recompute the
-    vector of every matching row (there is no stored vector column), which took seconds for a
-    common word over 10,000 findings (scripts/bench_search.py).
-    """
+def full_text(kind: Kind, text: str, language: str, other: str):
+    """Matching rows, a match in the title first, with their title and excerpt marked: a
+    `Ranked` on the stored vectors of meetings and findings; on the few themes and
+    organisations, a queryset ranked in one query."""
     queries = search_queries(text)
+    if kind.stored:
+        return Ranked(kind, queries, parsed_queries(text, tuple(CONFIGS.items())), language, other)
     translated = ~missing([kind.title], language)
-    return matching(kind.queryset(), kind, queries, language, other).annotate(
-        rank=Case(
-            When(translated & Q(pk__in=in_titles(kind, queries, language)), then=Value(1)),
-            When(~translated & Q(pk__in=in_titles(kind, queries, other)), then=Value(1)),
-            default=Value(0),
-        ),
-        # Computed for the rows of the page only (PostgreSQL evaluates them after LIMIT).
+    in_title = (translated & Q(title_match(kind, language, queries, {}))) | (
+        ~translated & Q(title_match(kind, other, queries, {}))
+    )
+    rows = matching(kind.queryset(), kind, queries, language, other)
+    return marked(
+        rows.annotate(rank=Case(When(in_title, then=Value(1)), default=Value(0))),
+        kind,
+        queries,
+        language,
+        other,
+    )
+
+
+def marked(rows: QuerySet, kind: Kind, queries, language: str, other: str) -> QuerySet:
+    """The rows with their title and excerpt marked (ts_headline): PostgreSQL computes them
+    for the rows of the page only, after the LIMIT."""
+    return rows.annotate(
         title_marked=shown_in(
-            translated,
+            ~missing([kind.title], language),
             headline([kind.title], queries[language], language, highlight_all=True),
             headline([kind.title], queries[other], other, highlight_all=True),
         ),
@@ -261,6 +352,53 @@ def full_text(kind: Kind, text: str, language: str, other: str) -> QuerySet:
             headline(kind.excerpt, queries[other], other, **EXCERPT),
         ),
     )
+
+
+class Ranked:
+    """The rows matching a full-text search, as `Paginator` reads them: a capped count, and
+    the rows of one page, matches in the title first, then in the kind's order.
+
+    The vectors of meetings and findings are stored and indexed (GIN). Each query stops
+    early, so that a common word costs no more on 100,000 findings than on 1,000
+    (scripts/bench_search.py, docs/search.md): the count stops at `COUNT_CAP`; the ids of the
+    page are read in two ordered, limited queries (matches in the title, then the others), which
+    PostgreSQL serves from its indexes in order when many rows match; the titles and excerpts
+    (ts_headline, which reads the texts) are computed for the rows of the page only.
+    """
+
+    def __init__(self, kind: Kind, queries, parsed, language: str, other: str):
+        self.kind, self.queries, self.language, self.other = kind, queries, language, other
+        self.translated = ~missing([kind.title], language)
+        self.rows = matching(kind.queryset(), kind, queries, language, other).order_by()
+        self.in_title = (self.translated & Q(title_match(kind, language, queries, parsed))) | (
+            ~self.translated & Q(title_match(kind, other, queries, parsed))
+        )
+
+    def count(self) -> int:
+        """The number of rows, counted up to one more than `COUNT_CAP`."""
+        return self.rows.values("pk")[: COUNT_CAP + 1].count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list:
+        if page.stop <= page.start:
+            return []
+        ids = []
+        # The matches in the title, then the others: the second query only when the first
+        # does not fill the page.
+        for rows in (self.rows.filter(self.in_title), self.rows.exclude(self.in_title)):
+            if len(ids) < page.stop:
+                ordered = rows.order_by(*self.kind.ordering).values_list("pk", flat=True)
+                ids += ordered[: page.stop - len(ids)]
+        ids = ids[page.start : page.stop]
+        if not ids:
+            return []
+        rows = self.kind.queryset().filter(pk__in=ids)
+        shown = {
+            row.pk: row for row in marked(rows, self.kind, self.queries, self.language, self.other)
+        }
+        return [shown[pk] for pk in ids]
 
 
 # websearch_to_tsquery() ignores these, but a run of minus signs between them still makes
@@ -285,26 +423,29 @@ def search_queries(text: str) -> dict[str, SearchQuery]:
     }
 
 
+@functools.lru_cache(maxsize=256)
+def parsed_queries(text: str, configs: tuple) -> dict[str, str]:
+    """The text of each language's tsquery, as PostgreSQL parses the visitor's words with
+    these configurations; remembered, so asked once for the kinds of a search."""
+    codes = [code for code, _config in configs]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("websearch_to_tsquery(%s::regconfig, %s)::text" for _ in codes),
+            [value for code, config in configs for value in (config, websearch_text(text))],
+        )
+        return dict(zip(codes, cursor.fetchone(), strict=True))
+
+
 def matching(queryset, kind: Kind, queries, language: str, other: str) -> QuerySet:
     """Rows matching in the language they are shown in: the page's, or the other language
     when the title is missing in the page's (each condition has its GIN index)."""
     return queryset.alias(
         # alias(), not annotate(): the vectors are only compared, never sent back.
-        own_vector=search_vector(kind.fields, language),
-        other_vector=search_vector(kind.fields, other),
+        own_vector=vector(kind, language),
+        other_vector=vector(kind, other),
     ).filter(
         Q(own_vector=queries[language])
         | (missing([kind.title], language) & Q(other_vector=queries[other]))
-    )
-
-
-def in_titles(kind: Kind, queries, language: str) -> QuerySet:
-    """The ids of the rows whose title matches in this language."""
-    return (
-        kind.queryset()
-        .model.objects.alias(title_vector=search_vector(kind.title_fields, language))
-        .filter(title_vector=queries[language])
-        .values("pk")
     )
 
 
@@ -313,14 +454,18 @@ def shown_in(translated: Q, own, other) -> Case:
 
 
 def simple_match(kind: Kind, text: str, language: str, other: str) -> QuerySet:
-    """SQLite: each word somewhere in the texts; a match in the title first."""
-    words = text.split()[:10]
+    """SQLite: each word somewhere in the texts, compared without case or accents (`Fold`);
+    a match in the title first."""
+    words = [word for word in {fold(word) for word in text.split()[:10]} if word]
+    columns = [f"{field}_{code}" for field in kind.fields for code in (language, other)]
 
     def every_word_in(fields, code) -> Q:
+        if not words:  # only marks, which fold away: nothing to look for
+            return Q(pk__in=[])
         condition = Q()
         for word in words:
             condition &= Q.create(
-                [(f"{field}_{code}__icontains", word) for field in fields], connector=Q.OR
+                [(f"folded_{field}_{code}__contains", word) for field in fields], connector=Q.OR
             )
         return condition
 
@@ -328,6 +473,7 @@ def simple_match(kind: Kind, text: str, language: str, other: str) -> QuerySet:
     translated = ~missing([kind.title], language)
     return (
         kind.queryset()
+        .alias(**{f"folded_{column}": Fold(column) for column in columns})
         .filter(
             (translated & every_word_in(fields, language))
             | (~translated & every_word_in(fields, other))
@@ -378,9 +524,9 @@ def with_ellipses(excerpt: str, source: str) -> str:
 def passage(text: str, words, size: int = 30) -> str:
     """About `size` words of the text around the first word found."""
     tokens = text.split()
-    lowered = [word.lower() for word in words]
+    folded = [fold(word) for word in words]
     first = next(
-        (i for i, token in enumerate(tokens) if any(w in token.lower() for w in lowered)), 0
+        (i for i, token in enumerate(tokens) if any(w and w in fold(token) for w in folded)), 0
     )
     start = max(first - size // 3, 0)
     excerpt = " ".join(tokens[start : start + size])
@@ -388,10 +534,12 @@ def passage(text: str, words, size: int = 30) -> str:
 
 
 def mark_words(text: str, words) -> str:
-    if not words:
-        return text
-    pattern = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-    return re.sub(pattern, lambda found: START + found[0] + STOP, text, flags=re.IGNORECASE)
+    """The text with the words marked wherever they appear, without case or accents."""
+    marked, done = [], 0
+    for start, end in marked_spans(text, words):
+        marked += [text[done:start], START, text[start:end], STOP]
+        done = end
+    return "".join([*marked, text[done:]])
 
 
 def marked_html(text: str) -> SafeString:
