@@ -2,8 +2,11 @@
 
 On PostgreSQL: full-text search with the `portal_fr` and `portal_en` configurations made by
 `search/migrations/0001_initial.py` (words stemmed, accents ignored: `securite` finds
-« sécurité »), a match in the title before a match in the text, with highlighted excerpts. On
-SQLite, the quick start: every word must appear in the texts, compared case-insensitively.
+« sécurité »), on the vectors of meetings and findings that 0002_stored_vectors.py stores and
+indexes, a match in the title before a match in the text, with highlighted excerpts; each
+query stops early, so that the time does not grow with the data (docs/search.md). On SQLite,
+the quick start: every word must appear in the texts, compared without case or accents
+(search/folding.py).
 
 A record whose title is missing in the page's language is shown in the other language (the
 modeltranslation fallback), so it is searched in that language too: the search covers what
@@ -58,8 +61,8 @@ PREVIEW_SIZE = 5  # results of each kind on the page of every kind
 PER_PAGE = 20  # results on the page of one kind
 # Full-text counts stop here: beyond it, the page says "more than 1000 findings".
 COUNT_CAP = 1000
-# The text-search configuration of each language of the site: those themes/migrations/
-# 0002_search.py creates (stemming, accents ignored); a language added to LANGUAGES without
+# The text-search configuration of each language of the site: those search/migrations/
+# 0001_initial.py creates (stemming, accents ignored); a language added to LANGUAGES without
 # one of its own is searched with PostgreSQL's "simple" configuration (whole words, no
 # stemming) until a migration gives it one.
 PORTAL_CONFIGS = {"fr": "portal_fr", "en": "portal_en"}
@@ -77,7 +80,7 @@ class Kind:
     key: str
     heading: str
     title: str  # shown as the result's title; when missing, the other language is shown
-    fields: tuple[str, ...]  # searched; as indexed by themes/migrations/0002_search.py
+    fields: tuple[str, ...]  # searched; as search/migrations/0002_stored_vectors.py stores them
     title_fields: tuple[str, ...]  # a match there ranks first
     excerpt: tuple[str, ...]
     ordering: tuple[str, ...]
