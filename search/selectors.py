@@ -13,7 +13,6 @@ modeltranslation fallback), so it is searched in that language too: the search c
 the pages show.
 """
 
-import functools
 import logging
 import re
 from collections.abc import Callable
@@ -41,7 +40,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.html import escape
@@ -250,18 +248,19 @@ def search_vector(fields, language: str) -> SearchVector:
 
 
 class StoredVector(Expression):
-    """The vector search/migrations/0002_stored_vectors.py stores in a column of the table:
-    the title with weight A, the rest B. The models do not know the column."""
+    """A vector stored in a column of the table: `search_vector_<language>` (0002_stored_vectors
+    .py: the title with weight A, the rest B) or `search_title_<language>` (0003_title_vectors
+    .py: the title alone). The models do not know these columns."""
 
     output_field = SearchVectorField()
 
-    def __init__(self, language: str):
+    def __init__(self, column: str):
         super().__init__()
-        self.language = language
+        self.column = column
 
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return f"{table}.search_vector_{self.language}", []
+        return f"{table}.{self.column}", []
 
 
 def stored(kind: Kind, language: str) -> bool:
@@ -273,7 +272,7 @@ def stored(kind: Kind, language: str) -> bool:
 def vector(kind: Kind, language: str):
     """The vector searched, in this language: stored, or computed row by row."""
     if stored(kind, language):
-        return StoredVector(language)
+        return StoredVector(f"search_vector_{language}")
     return search_vector(kind.fields, language)
 
 
@@ -284,25 +283,14 @@ def matches(vector, query) -> Func:
     )
 
 
-LEXEME = re.compile(r"'(?:[^']|'')*'")
-
-
-def in_title_query(query: str) -> str:
-    """The query (a tsquery's text) with each of its words restricted to the title, which
-    the stored vectors weigh A: `'securit' & !'nucleair'` becomes
-    `'securit':A & !'nucleair':A`."""
-    return LEXEME.sub(lambda found: found[0] + ":A", query)
-
-
-def title_match(kind: Kind, language: str, queries, parsed) -> Func:
+def title_match(kind: Kind, language: str, queries) -> Func:
     """Whether the title (rather than only the text) matches, in this language.
 
-    On a stored vector, the query restricted to weight A, as a constant: PostgreSQL then
-    estimates from the column's statistics how many rows match, and picks the plan that
-    stops early when many do."""
+    On a stored title vector, which has its own statistics: PostgreSQL then knows whether few
+    or many titles match, and picks the plan (the index, or the newest rows in order until the
+    page is full)."""
     if stored(kind, language):
-        weighted = RawSQL("%s::tsquery", [in_title_query(parsed[language])])
-        return matches(StoredVector(language), weighted)
+        return matches(StoredVector(f"search_title_{language}"), queries[language])
     return matches(search_vector(kind.title_fields, language), queries[language])
 
 
@@ -325,10 +313,10 @@ def full_text(kind: Kind, text: str, language: str, other: str):
     organisations, a queryset ranked in one query."""
     queries = search_queries(text)
     if kind.stored:
-        return Ranked(kind, queries, parsed_queries(text, tuple(CONFIGS.items())), language, other)
+        return Ranked(kind, queries, language, other)
     translated = ~missing([kind.title], language)
-    in_title = (translated & Q(title_match(kind, language, queries, {}))) | (
-        ~translated & Q(title_match(kind, other, queries, {}))
+    in_title = (translated & Q(title_match(kind, language, queries))) | (
+        ~translated & Q(title_match(kind, other, queries))
     )
     rows = matching(kind.queryset(), kind, queries, language, other)
     return marked(
@@ -369,12 +357,12 @@ class Ranked:
     (ts_headline, which reads the texts) are computed for the rows of the page only.
     """
 
-    def __init__(self, kind: Kind, queries, parsed, language: str, other: str):
+    def __init__(self, kind: Kind, queries, language: str, other: str):
         self.kind, self.queries, self.language, self.other = kind, queries, language, other
         self.translated = ~missing([kind.title], language)
         self.rows = matching(kind.queryset(), kind, queries, language, other).order_by()
-        self.in_title = (self.translated & Q(title_match(kind, language, queries, parsed))) | (
-            ~self.translated & Q(title_match(kind, other, queries, parsed))
+        self.in_title = (self.translated & Q(title_match(kind, language, queries))) | (
+            ~self.translated & Q(title_match(kind, other, queries))
         )
 
     def count(self) -> int:
@@ -424,19 +412,6 @@ def search_queries(text: str) -> dict[str, SearchQuery]:
         code: SearchQuery(text, config=config, search_type="websearch")
         for code, config in CONFIGS.items()
     }
-
-
-@functools.lru_cache(maxsize=256)
-def parsed_queries(text: str, configs: tuple) -> dict[str, str]:
-    """The text of each language's tsquery, as PostgreSQL parses the visitor's words with
-    these configurations; remembered, so asked once for the kinds of a search."""
-    codes = [code for code, _config in configs]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT " + ", ".join("websearch_to_tsquery(%s::regconfig, %s)::text" for _ in codes),
-            [value for code, config in configs for value in (config, websearch_text(text))],
-        )
-        return dict(zip(codes, cursor.fetchone(), strict=True))
 
 
 def matching(queryset, kind: Kind, queries, language: str, other: str) -> QuerySet:

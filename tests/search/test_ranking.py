@@ -75,11 +75,3 @@ def test_counts_stop_at_the_cap(client, monkeypatch):
 
     assert "more than 3 findings" in response.text
     assert len(titles(response)) == 4  # the first page holds no more than the count
-
-
-def test_title_restricted_query_keeps_the_operators():
-    assert search.in_title_query("'securit' & !'nucleair'") == "'securit':A & !'nucleair':A"
-    assert search.in_title_query("'intellig' <-> 'artificiel'") == (
-        "'intellig':A <-> 'artificiel':A"
-    )
-    assert search.in_title_query("'l''eau' | 'mer'") == "'l''eau':A | 'mer':A"

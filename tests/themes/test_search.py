@@ -399,7 +399,7 @@ def test_queries_do_not_grow_with_the_data(client, django_assert_max_num_queries
     searchable_data(1)
     # Each of meetings and findings: the count, the ids of the page (matches in the title,
     # then the others if the page is not full), the rows; themes and organisations: the
-    # count and the page; and the parsing of the words once.
+    # count and the page.
     with django_assert_max_num_queries(12) as small_queries:
         client.get("/fr/recherche/?q=piraterie")
     searchable_data(20)
