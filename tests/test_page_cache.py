@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import transaction
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -145,6 +145,19 @@ def test_a_change_shows_at_the_next_request(client, meeting, change):
 
     assert response.headers["X-Page-Cache"] == "miss"
     assert expected in response.text
+
+
+def test_a_title_changed_in_the_admin_shows_at_the_next_request(client, meeting):
+    from tests.events.test_timezones import form_of
+
+    primed(client, url(meeting))
+    staff = Client()
+    staff.force_login(StaffFactory())
+    change = reverse("admin:events_meeting_change", args=[meeting.pk])
+    data = form_of(staff.get(change)) | {"title_fr": "Titre corrigé dans l’admin"}
+
+    assert staff.post(change, data).status_code == 302
+    assert "Titre corrigé dans l’admin" in client.get(url(meeting)).text
 
 
 def test_a_deleted_finding_leaves_the_page_at_once(client, meeting):
