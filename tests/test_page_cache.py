@@ -13,6 +13,7 @@ import pytest
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core import page_cache
+from core.models import ContentGeneration
 from events.models import Meeting
 from participants.models import Registration
 from tests.factories import (
@@ -253,11 +255,23 @@ def test_a_visitor_with_a_message_gets_the_page_with_it(client, meeting):
     assert "Votre inscription est annulée." not in client.get(url(meeting)).text
 
 
-def test_a_missing_page_is_not_cached(client, meeting):
-    path = url(meeting).replace("atelier", "inconnue")
-
+@pytest.mark.parametrize("path", ["/fr/rencontres/inconnue/", "/fr/nulle-part/"])
+def test_a_missing_page_is_not_cached(client, meeting, path):
     assert client.get(path).status_code == 404
     assert "X-Page-Cache" not in client.get(path).headers
+
+
+def test_without_its_generation_row_the_portal_renders_every_page(client, meeting):
+    ContentGeneration.objects.all().delete()
+
+    responses = [client.get(url(meeting)) for _ in range(2)]
+
+    assert all("Atelier sur l’IA" in response.text for response in responses)
+    assert all("X-Page-Cache" not in response.headers for response in responses)
+    # The next change to the content makes it again, and the cache works again.
+    Meeting.objects.filter(pk=meeting.pk).update(title_fr="Titre corrigé")
+    assert str(ContentGeneration.objects.get(pk=1)).isdigit()
+    assert primed(client, url(meeting))
 
 
 def test_a_response_private_or_varying_by_visitor_is_not_stored(rf, meeting):
@@ -268,6 +282,9 @@ def test_a_response_private_or_varying_by_visitor_is_not_stored(rf, meeting):
     assert not page_cache.storable(request, HttpResponse("x", headers={"Cache-Control": "private"}))
     assert not page_cache.storable(request, HttpResponse("x", headers={"Vary": "User-Agent"}))
     assert not page_cache.storable(request, HttpResponse("x", headers={"ETag": '"1"'}))
+    request.session = SessionStore()
+    request.session["seen"] = True  # a view that wrote to the session
+    assert not page_cache.storable(request, HttpResponse("x"))
 
 
 def test_with_the_cache_down_pages_are_rendered_and_it_is_left_alone(
