@@ -17,6 +17,9 @@ and versioned by the content generation (core/models.py), so that invalidation i
   nobody asks for any more. Old entries expire after PAGE_CACHE_SECONDS.
 - What depends on the clock alone (a meeting turning from upcoming to past) is at most
   PAGE_CACHE_SECONDS late.
+- PostgreSQL refuses to alter or index a table with trigger events still pending in the
+  transaction: a migration that changes rows of a content table and then alters that table
+  runs `SET CONSTRAINTS ALL IMMEDIATE` first (as search/migrations/0002 does).
 - When the cache is unreachable, pages are rendered without it, and it is left alone for
   RETRY_AFTER_SECONDS so that no request waits for its timeouts.
 """
