@@ -248,3 +248,24 @@ def test_og_image_include_gives_the_absolute_card_address():
     assert f'<meta property="og:image:height" content="{HEIGHT}">' in html
     assert '<meta property="og:image:alt" content="L’IA &amp; la paix">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_meeting_and_finding_pages_announce_their_own_card_once(client, language):
+    finding = FindingFactory(meeting__slug="ia-2025")
+    pages = {
+        url_in(language, "events:detail", slug="ia-2025"): url_in(
+            language, "events:card", slug="ia-2025"
+        ),
+        url_in(language, "themes:finding", pk=finding.pk): url_in(
+            language, "themes:finding_card", pk=finding.pk
+        ),
+    }
+
+    for page, card in pages.items():
+        html = client.get(page).text
+        assert html.count('property="og:image"') == 1
+        assert f'property="og:image" content="http://testserver{card}"' in html
+        assert html.count('name="twitter:card"') == 1
+        assert 'name="twitter:card" content="summary_large_image"' in html
+        assert png(client.get(card)).size == (1200, 630)
