@@ -1,8 +1,9 @@
 """Fill the .po files: English strings are their own translation; French ones come from a table.
 
 Usage: python scripts/fill_translations.py TABLE.py
-TABLE.py defines FR = {msgid: msgstr, (msgid, plural_index): msgstr}. Entries not in the table
-are left as they are, so the completeness test shows what is still missing.
+TABLE.py defines FR = {msgid: msgstr, (msgid, plural_index): msgstr}; a string with a context
+is keyed "context\x04msgid", as gettext does. Entries not in the table are left as they are, so
+the completeness test shows what is still missing.
 """
 
 import runpy
@@ -44,14 +45,15 @@ def fill_french(path: Path, table: dict) -> None:
     po = polib.pofile(str(path))
     set_header(po, "fr")
     for entry in po:
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
         # A fuzzy guess of makemessages stays fuzzy (and fails the tests) until the table says.
         if entry.msgid_plural:
-            forms = {i: table.get((entry.msgid, i)) for i in (0, 1)}
+            forms = {i: table.get((key, i)) for i in (0, 1)}
             if not all(forms.values()):
                 continue
             entry.msgstr_plural = forms
-        elif entry.msgid in table:
-            entry.msgstr = table[entry.msgid]
+        elif key in table:
+            entry.msgstr = table[key]
         else:
             continue
         if "fuzzy" in entry.flags:

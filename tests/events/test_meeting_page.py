@@ -117,9 +117,6 @@ def test_upcoming_meeting_shows_its_programme_and_a_call_to_register(client):
     assert "What the meeting found" not in page
 
 
-@pytest.mark.xfail(
-    strict=True, reason="until the lead merges /work/helpers/fr-meeting.py into the catalogue"
-)
 def test_french_speaker_role_names_the_part_not_the_person(client):
     session = SessionFactory(meeting=upcoming_meeting(slug="bientot"))
     SessionSpeakerFactory(session=session, speaker__name="Amina Exemple", role="moderator")
