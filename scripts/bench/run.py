@@ -309,8 +309,11 @@ def run_size(size: str, *, static_root: str, seconds: int, warmup: int, connecti
                 measures.append((name, path, target, None, problem, before, ""))
                 continue
             wrk(base + path, warmup, connections)
-            answer = urllib.request.urlopen(base + path, timeout=60)  # noqa: S310
-            cache = answer.headers.get("X-Page-Cache", "")
+            try:  # a page slower than its queue of warm-up requests may time out here
+                answer = urllib.request.urlopen(base + path, timeout=60)  # noqa: S310
+                cache = answer.headers.get("X-Page-Cache", "")
+            except OSError:
+                cache = "unknown"
             measure = wrk(base + path, seconds, connections)
             if not measure.requests:
                 measure, problem = None, f"no request completed in {seconds} s"
