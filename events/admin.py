@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import languages
 from core.admin import NextOrderFormSet
+from core.dates import time_of_day
 from core.languages import localized
 from core.translation_admin import TranslationInline, TranslationStatusAdmin
 
@@ -143,7 +144,9 @@ class MeetingAdmin(TranslationStatusAdmin):
 
     @admin.display(description=_("start"), ordering="start")
     def local_day(self, obj) -> str:
-        return date_format(obj.local_start, "SHORT_DATE_FORMAT")
+        """« 10/03/2026 9 h 30 », the venue's time, with its zone when not the site's."""
+        text = f"{date_format(obj.local_start, 'SHORT_DATE_FORMAT')} {time_of_day(obj.local_start)}"
+        return text if obj.timezone == settings.TIME_ZONE else f"{text} ({obj.timezone})"
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -202,7 +202,7 @@ def test_dakar_times_typed_are_what_lists_pages_exports_and_calendars_show(staff
     as_csv = csv_record(client.get("/fr/rencontres/export.csv"))
     [as_json] = json.loads(client.get("/en/meetings/export.json").content)["results"]
 
-    assert f"10 mars 2026, {fr_time(9, 30)} (Africa/Dakar)" in meetings.text
+    assert f"10/03/2026 {fr_time(9, 30)} (Africa/Dakar)" in meetings.text
     assert f"10 mars 2026, {fr_time(9, 30)} (Africa/Dakar)" in sessions.text
     assert f"10 mars 2026, {fr_time(12, 30)}" in sessions.text
     assert fr_time(8, 30) not in meetings.text + sessions.text
