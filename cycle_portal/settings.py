@@ -366,9 +366,6 @@ MANAGE_LINK_DAYS_AFTER_MEETING = env.int("MANAGE_LINK_DAYS_AFTER_MEETING", defau
 # page tells them to contact the meeting's organisers.
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 
-# modeltranslation's admin tabs need jQuery UI; it is served from our own static files, no CDN.
-JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
-
 # The address the portal is reached at, for the links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
