@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from . import selectors
 from .selectors import CONFIGS, KINDS, MAX_QUERY_LENGTH, SearchRejected, search
 
 
@@ -48,7 +49,9 @@ class SearchView(TemplateView):
             query=text,
             kind=kind,
             results=results,
-            total=sum(found.count for found in results),
+            # Counts stop at COUNT_CAP: past it, the total is "more than" the capped sum.
+            total=sum(min(found.count, selectors.COUNT_CAP) for found in results),
+            total_is_minimum=any(found.count > selectors.COUNT_CAP for found in results),
             unreadable=unreadable,
             full_text=connection.vendor == "postgresql",
         )

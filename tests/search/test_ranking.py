@@ -74,4 +74,5 @@ def test_counts_stop_at_the_cap(client, monkeypatch):
     response = client.get("/en/search/", {"q": "piracy"})
 
     assert "more than 3 findings" in response.text
+    assert "More than 3 results for “piracy”" in response.text  # never a sum past the cap
     assert len(titles(response)) == 4  # the first page holds no more than the count
