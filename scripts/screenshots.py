@@ -129,7 +129,7 @@ def main() -> None:
         f"from events.models import Meeting; print(Meeting.objects.get(slug='{SLUG}').pk)",
         capture_output=True,
         text=True,
-    ).stdout.strip()
+    ).stdout.split()[-1]
     server = serve(env, port)
     driver = browser(f"{work}/profile")
     base = f"http://127.0.0.1:{port}"
@@ -137,13 +137,13 @@ def main() -> None:
         for name, path, width, height in PAGES:
             shoot(driver, base + path, width, height, out / name)
         driver.set_window_size(1280, 900)
-        driver.get(f"{base}/admin/login/")
+        driver.get(f"{base}/fr/admin/login/")
         driver.find_element(By.NAME, "username").send_keys(username)
         driver.find_element(By.NAME, "password").send_keys(password)
         driver.find_element(By.CSS_SELECTOR, "[type=submit]").click()
         shoot(
             driver,
-            f"{base}/admin/events/meeting/{pk}/change/",
+            f"{base}/fr/admin/events/meeting/{pk}/change/",
             1280,
             None,
             out / "admin-meeting.png",
