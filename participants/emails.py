@@ -6,6 +6,7 @@ registrations are flagged so that staff can resend.
 
 import logging
 import re
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -27,6 +28,14 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
+def sender() -> str:
+    """DEFAULT_FROM_EMAIL's address under the portal's name in the active language: an English
+    reader gets mail from "Francophone meeting cycle", a French one from « Cycle de
+    rencontres francophones »."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((gettext("Francophone meeting cycle"), address))
+
+
 def manage_url(*, participant, meeting, language: str) -> str:
     with translation.override(language):
         return absolute_url(tokens.manage_path(participant=participant, meeting=meeting))
@@ -43,9 +52,10 @@ def build(
             "participant": participant,
             "meeting": meeting,
             "registrations": registrations,
-            "event_url": absolute_url(meeting.get_absolute_url()),
+            "meeting_url": absolute_url(meeting.get_absolute_url()),
             "manage_url": manage_url(participant=participant, meeting=meeting, language=language),
             "link_hours": settings.REGISTRATION_LINK_MAX_AGE_HOURS,
+            "contact_email": settings.CONTACT_EMAIL,
         }
         if "token" in context:
             path = reverse("participants:confirm", kwargs={"token": context["token"]})
@@ -55,6 +65,7 @@ def build(
             # One line, keeping the no-break spaces of French typography (str.split would not).
             subject=re.sub(r"[ \t\r\n]+", " ", subject).strip(),
             body=render_to_string(f"participants/email/{template}.txt", context),
+            from_email=sender(),
             to=[participant.email],
         )
         message.attach_alternative(
@@ -64,7 +75,7 @@ def build(
         if confirmed:
             message.attach(
                 f"{slugify(gettext('meeting'))}.ics",
-                sessions_calendar(meeting=meeting, sessions=confirmed, url=context["event_url"]),
+                sessions_calendar(meeting=meeting, sessions=confirmed, url=context["meeting_url"]),
                 "text/calendar",
             )
     return message

@@ -47,7 +47,7 @@ def open_findings():
     )
 
 
-def finding_record(finding, *, url: str, event_url: str) -> dict:
+def finding_record(finding, *, url: str, meeting_url: str) -> dict:
     """One finding as a flat record of the CSV and JSON exports."""
     meeting = finding.meeting
     return {
@@ -62,7 +62,7 @@ def finding_record(finding, *, url: str, event_url: str) -> dict:
         "themes": [theme.name for theme in finding.themes.all()],
         "meeting_id": meeting.pk,
         "meeting_title": meeting.title,
-        "meeting_url": event_url,
+        "meeting_url": meeting_url,
         "meeting_date": meeting.local_start.date().isoformat(),
         "session_title": finding.session.title if finding.session else "",
         "is_example": meeting.is_example,
@@ -118,7 +118,7 @@ class FindingExportMixin:
         return finding_record(
             finding,
             url=self.absolute(finding.get_absolute_url()),
-            event_url=self.absolute(finding.meeting.get_absolute_url()),
+            meeting_url=self.absolute(finding.meeting.get_absolute_url()),
         )
 
 

@@ -721,3 +721,46 @@ def test_registration_forms_post_to_their_own_page_with_the_submit_once_script(
         assert "data-submit-once" in page.text
         assert '<script src="/static/js/submit-once.js" defer></script>' in page.text
         assert "<script>" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("language", "sender", "footer", "contact"),
+    [
+        (
+            "fr",
+            "Cycle de rencontres francophones <noreply@example.org>",
+            "Organisation internationale de la Francophonie — cycle de rencontres",
+            "Questions\u00a0: contact@example.org",
+        ),
+        (
+            "en",
+            "Francophone meeting cycle <noreply@example.org>",
+            "International Organisation of La Francophonie — cycle of meetings",
+            "Questions: contact@example.org",
+        ),
+    ],
+)
+def test_emails_come_from_and_sign_off_in_the_participants_language(
+    client, session, mailoutbox, captured, settings, language, sender, footer, contact
+):
+    settings.DEFAULT_FROM_EMAIL = "Portail <noreply@example.org>"
+    settings.CONTACT_EMAIL = "contact@example.org"
+    with captured(execute=True):
+        register(client, session, page=language, language=language)
+
+    [message] = mailoutbox
+    assert message.from_email == sender
+    assert footer in message.body
+    assert contact in message.body
+    html = message.alternatives[0][0]
+    assert footer in html
+    assert 'href="mailto:contact@example.org"' in html
+
+
+def test_emails_name_no_contact_when_none_is_set(client, session, mailoutbox, captured, settings):
+    settings.CONTACT_EMAIL = ""
+    with captured(execute=True):
+        register(client, session)
+
+    assert "Questions" not in mailoutbox[0].body
+    assert "mailto:" not in mailoutbox[0].alternatives[0][0]
