@@ -91,7 +91,7 @@ def test_registration_with_env_example_settings_prints_the_confirmation_e_mail(
     assert response.status_code == 302
     printed = capsys.readouterr().out
     assert "To: eloise@example.org" in printed
-    assert "From: Cycle de rencontres <noreply@example.org>" in printed
+    assert "From: Cycle de rencontres francophones <noreply@example.org>" in printed
     assert f"{loaded['SITE_URL']}/fr/inscription/confirmer/" in printed
 
 
