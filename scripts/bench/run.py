@@ -22,6 +22,7 @@ import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -201,8 +202,13 @@ def serve(args: list[str], *, env, port: int, log: Path, cwd: Path) -> subproces
     """gunicorn with 2 sync workers on 127.0.0.1:port, up once it answers."""
     command = [GUNICORN, *args, "--workers", "2", "--bind", f"127.0.0.1:{port}"]
     command += ["--access-logfile", str(log.with_suffix(".access")), "--error-logfile", str(log)]
+    with socket.socket() as probe:  # another server there would be measured instead
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is already in use")
     server = subprocess.Popen(command, cwd=cwd, env=env)
     for _ in range(300):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn on port {port} stopped; see {log}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)  # noqa: S310
             return server
