@@ -6,16 +6,12 @@ from django.db.models import (
     Case,
     Count,
     F,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
-    Value,
     When,
 )
 from django.db.models.expressions import Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -26,27 +22,6 @@ PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED]
 
 
 class ThemeQuerySet(models.QuerySet):
-    def with_counts(self):
-        """Each theme's public opportunities, risks and recommendations, and its public meetings."""
-        public = Q(findings__meeting__status__in=PUBLIC_STATUSES)
-        # Meetings are counted in a subquery: a second join would multiply the findings' rows.
-        meetings = (
-            Theme.meetings.through.objects.filter(
-                theme=OuterRef("pk"), meeting__status__in=PUBLIC_STATUSES
-            )
-            .order_by()
-            .values("theme")
-            .annotate(count=Count("meeting"))
-            .values("count")
-        )
-        return self.annotate(
-            **{
-                kind: Count("findings", filter=public & Q(findings__kind=kind), distinct=True)
-                for kind in Finding.Kind.values
-            },
-            meeting_count=Coalesce(Subquery(meetings, output_field=IntegerField()), Value(0)),
-        )
-
     def with_counts_among(self, findings):
         """The themes of these findings, each with their count by kind (for the chart)."""
         return self.filter(findings__in=findings.values("pk")).annotate(

@@ -9,7 +9,7 @@ from core.views import FilteredListMixin
 from .chart import KIND_PLURALS, build_chart
 from .filters import FindingFilter
 from .models import Finding, Theme
-from .selectors import theme_findings_by_kind, theme_meetings
+from .selectors import theme_findings_by_kind, theme_meetings, with_counts
 
 
 def explorer_url(**filters) -> str:
@@ -21,18 +21,23 @@ class ThemeListView(ListView):
 
     template_name = "themes/theme_list.html"
     paginate_by = 20
+    queryset = Theme.objects.all()
 
-    def get_queryset(self):
-        return Theme.objects.with_counts()
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = context["theme_list"] = with_counts(context["object_list"])
+        return context
 
 
 class ThemeDetailView(DetailView):
     """What the cycle found on one theme, grouped by kind, and its meetings."""
 
     template_name = "themes/theme_detail.html"
+    queryset = Theme.objects.all()
 
-    def get_queryset(self):
-        return Theme.objects.with_counts()
+    def get_object(self, queryset=None):
+        [theme] = with_counts([super().get_object(queryset)])
+        return theme
 
     def get_context_data(self, **kwargs):
         theme = self.object
