@@ -5,7 +5,8 @@ and versioned by the content generation (core/models.py), so that invalidation i
   route outside PAGE_CACHE_EXCLUDED_NAMESPACES (the admin, the registration pages), when it is
   a complete 200 response that sets no cookie, used no CSRF token, carries no message, did not
   change the session, and says nothing against it (`Cache-Control: private`, `no-store`,
-  `no-cache`, an ETag or a Vary on anything but the cookie and the language). Such a response
+  `no-cache`, an ETag (a feed's Last-Modified is fine: a 200 always answers) or a Vary on
+  anything but the cookie and the language). Such a response
   is the same for everybody who asks that URL in that language.
 - The key: the full URL (scheme, host, path, query string), the language, and a hash of the
   code, templates, translations and static manifest (a deployment never serves pages of the
@@ -130,7 +131,7 @@ def storable(request, response) -> bool:
     }
     if cache_control & {"private", "no-store", "no-cache"}:
         return False
-    if response.has_header("ETag") or response.has_header("Last-Modified"):
+    if response.has_header("ETag"):
         return False  # the view answers conditional requests itself (social cards)
     vary = {part.strip().lower() for part in cc_delim_re.split(response.get("Vary", ""))}
     return vary <= HARMLESS_VARY | {""}

@@ -162,6 +162,18 @@ def test_a_title_changed_in_the_admin_shows_at_the_next_request(client, meeting)
     assert "Titre corrigé dans l’admin" in client.get(url(meeting)).text
 
 
+def test_feeds_are_cached_and_follow_changes_too(client, meeting):
+    # Feeds carry Last-Modified; they were the slowest pages before they were cached.
+    FindingFactory(meeting=meeting, title_fr="Premier constat")
+    with translation.override("fr"):
+        feed = reverse("themes:feed")
+    assert "Premier constat" in primed(client, feed).text
+
+    FindingFactory(meeting=meeting, title_fr="Second constat")
+
+    assert "Second constat" in client.get(feed).text
+
+
 def test_a_deleted_finding_leaves_the_page_at_once(client, meeting):
     finding = FindingFactory(meeting=meeting, title_fr="Constat retiré")
     assert "Constat retiré" in primed(client, url(meeting)).text
