@@ -1,6 +1,7 @@
 """French and English catalogues are complete and their compiled files match."""
 
 import gettext
+import re
 from pathlib import Path
 
 import polib
@@ -43,3 +44,19 @@ def test_english_catalogue_repeats_the_english_source_strings():
     wrong = [e.msgid for e in po if not e.msgid_plural and e.msgstr != e.msgid]
 
     assert wrong == []
+
+
+# French typography: a no-break space after « and before » : ; ! ? (an ordinary space there
+# lets the line break between the word and its sign).
+BREAKABLE_FRENCH_SPACE = re.compile(r"« | [:;!?»]")
+
+
+def test_french_catalogue_keeps_its_signs_with_their_words():
+    po = polib.pofile(str(Path(settings.BASE_DIR, "locale/fr/LC_MESSAGES/django.po")))
+    texts = [
+        text
+        for entry in po
+        for text in ([entry.msgstr] if not entry.msgid_plural else entry.msgstr_plural.values())
+    ]
+
+    assert [text for text in texts if BREAKABLE_FRENCH_SPACE.search(text)] == []
