@@ -285,6 +285,37 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
+# Background work (Celery, cycle_portal/celery.py): every e-mail, the reminders, the follow-ups
+# and the scheduled clean-ups. With a broker (Redis: `redis://host:6379/1`), a worker sends them
+# (`make worker`); without one, as in the quick start, each task runs in the process that asks
+# for it, once the transaction commits.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged once done, not when received: a worker killed mid-task leaves it to
+# another one (the outbox row, not the broker, says whether the e-mail left).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="cycle-portal")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that publishes a task never waits long on an unreachable broker: the e-mail stays
+# in the outbox and the worker's sweep sends it.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# What beat starts, and how often (seconds).
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "participants.tasks.outbox_sweep", "schedule": 300},
+}
+# An e-mail that the SMTP server refuses is tried again this many times, waiting 30 s, 60 s,
+# 120 s… (at most an hour) between tries; then staff see it as failed.
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=8)
+
 # Production hardening, switched on by the environment.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=SECURE_SSL_REDIRECT)

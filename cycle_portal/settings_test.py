@@ -47,6 +47,12 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = "Cycle de rencontres <noreply@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Tasks run in-process, whatever CELERY_BROKER_URL says; the worker tests start real workers.
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_DEFAULT_QUEUE = "cycle-portal"
+EMAIL_MAX_RETRIES = 8
+
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

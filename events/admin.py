@@ -26,7 +26,10 @@ from .models import (
 )
 
 # Times are typed and shown in the meeting's zone; the form gives each field that zone.
-LOCAL_TIMES = {models.DateTimeField: {"form_class": LocalDateTimeField}}
+LOCAL_TIMES = {
+    models.DateTimeField: {"form_class": LocalDateTimeField},
+    models.URLField: {"assume_scheme": "https"},
+}
 
 
 def local_datetime(value, tz, *, with_zone: bool = False) -> str:

@@ -38,6 +38,25 @@ def validate_timezone(value: str) -> None:
         )
 
 
+def reminder_day_list(value: str) -> list[int]:
+    """The days of "7, 1": [7, 1], largest first, each once. Raises ValueError on anything else."""
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    days = sorted({int(part) for part in parts}, reverse=True)
+    if any(day < 1 or day > 60 for day in days):
+        raise ValueError(value)
+    return days
+
+
+def validate_reminder_days(value: str) -> None:
+    try:
+        reminder_day_list(value)
+    except ValueError:
+        raise ValidationError(
+            _("Give whole numbers of days from 1 to 60, separated by commas, such as “7, 1”."),
+            code="invalid_reminder_days",
+        ) from None
+
+
 def same_local_time(value, old_tz: zoneinfo.ZoneInfo, new_tz: zoneinfo.ZoneInfo):
     """The instant showing in `new_tz` the wall-clock time that `value` shows in `old_tz`."""
     return timezone.make_aware(timezone.make_naive(value, old_tz), new_tz)
@@ -325,6 +344,48 @@ class Meeting(models.Model):
             "shows, and never suggested beside a real meeting."
         ),
     )
+    # What confirmed participants are told before the meeting (reminders, manage page).
+    practical_information = models.TextField(
+        _("practical information"),
+        blank=True,
+        help_text=_(
+            "For confirmed participants, in their reminders: access to the venue, security "
+            "checks, what to bring. Not shown on the public page."
+        ),
+    )
+    interpretation_languages = models.CharField(
+        _("interpretation"),
+        max_length=255,
+        blank=True,
+        help_text=_("Languages of the interpretation, if any, such as “French and English”."),
+    )
+    # Private: only confirmed participants get them, by e-mail and on their manage page.
+    online_url = models.URLField(
+        _("online link"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Link to join an online or hybrid meeting. Private: sent only to confirmed "
+            "participants, never shown on the public site."
+        ),
+    )
+    online_passcode = models.CharField(
+        _("passcode"),
+        max_length=100,
+        blank=True,
+        help_text=_("Passcode of the online link, if any. Private, like the link."),
+    )
+    reminder_days = models.CharField(
+        _("reminders"),
+        max_length=50,
+        blank=True,
+        default="7, 1",
+        validators=[validate_reminder_days],
+        help_text=_(
+            "Days before the start when confirmed participants get a reminder, separated by "
+            "commas. Empty: no reminder."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -349,6 +410,14 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def reminder_days_list(self) -> list[int]:
+        """The reminder days, largest first: [7, 1] by default."""
+        try:
+            return reminder_day_list(self.reminder_days)
+        except ValueError:
+            return []
 
     @property
     def card_title(self) -> str:
@@ -533,6 +602,17 @@ class Session(models.Model):
     speakers = models.ManyToManyField(
         Speaker, through="SessionSpeaker", related_name="sessions", verbose_name=_("speakers")
     )
+    # Private, as the meeting's: a session's own link, when it differs from the meeting's.
+    online_url = models.URLField(
+        _("online link"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Only when this session has a link of its own; otherwise the meeting's applies. "
+            "Private: sent only to confirmed participants."
+        ),
+    )
+    online_passcode = models.CharField(_("passcode"), max_length=100, blank=True)
 
     objects = SessionQuerySet.as_manager()
 

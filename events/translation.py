@@ -20,7 +20,16 @@ class StrategicProjectTranslation(TranslationOptions):
 
 @register(Meeting)
 class MeetingTranslation(TranslationOptions):
-    fields = ("title", "short_title", "venue", "city", "summary", "description")
+    fields = (
+        "title",
+        "short_title",
+        "venue",
+        "city",
+        "summary",
+        "description",
+        "practical_information",
+        "interpretation_languages",
+    )
 
 
 @register(Session)

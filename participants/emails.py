@@ -1,7 +1,8 @@
 """E-mails to participants, in their language, as text and HTML, from templates.
 
-A failed sending never undoes a registration: it is logged without personal data and the
-registrations are flagged so that staff can resend.
+Every e-mail is an outbox row first (participants/outbox.py); `build_delivery` makes the
+message of a row when the worker sends it. A failed sending never undoes a registration: it
+is logged without personal data and the registrations are flagged so that staff can resend.
 """
 
 import logging
@@ -19,7 +20,7 @@ from django.utils.translation import gettext
 from events.calendar import sessions_calendar
 
 from . import tokens
-from .models import Registration
+from .models import Delivery, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +43,18 @@ def manage_url(*, participant, meeting, language: str) -> str:
 
 
 def build(
-    *, template: str, registrations: list[Registration], language: str, **context
+    *,
+    template: str,
+    registrations: list[Registration],
+    language: str,
+    participant=None,
+    meeting=None,
+    **context,
 ) -> EmailMultiAlternatives:
-    """The e-mail `participants/email/<template>` about these registrations of one person."""
-    participant = registrations[0].participant
-    meeting = registrations[0].session.meeting
+    """The e-mail `participants/email/<template>` to one person about a meeting and these
+    registrations of theirs (the person and meeting are theirs unless given)."""
+    participant = participant or registrations[0].participant
+    meeting = meeting or registrations[0].session.meeting
     with translation.override(language):
         context |= {
             "participant": participant,
@@ -60,7 +68,12 @@ def build(
         if "token" in context:
             path = reverse("participants:confirm", kwargs={"token": context["token"]})
             context["confirm_url"] = absolute_url(path)
-        subject = render_to_string(f"participants/email/{template}_subject.txt", context)
+        if context.get("stop_token"):
+            path = reverse("participants:stop_messages", kwargs={"token": context["stop_token"]})
+            context["stop_url"] = absolute_url(path)
+        subject = context.get("subject") or render_to_string(
+            f"participants/email/{template}_subject.txt", context
+        )
         message = EmailMultiAlternatives(
             # One line, keeping the no-break spaces of French typography (str.split would not).
             subject=re.sub(r"[ \t\r\n]+", " ", subject).strip(),
@@ -71,6 +84,10 @@ def build(
         message.attach_alternative(
             render_to_string(f"participants/email/{template}.html", context), "text/html"
         )
+        if context.get("stop_url"):
+            # Mail programs show their own "unsubscribe" (RFC 2369), in one click (RFC 8058).
+            message.extra_headers["List-Unsubscribe"] = f"<{context['stop_url']}>"
+            message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         confirmed = [r.session for r in registrations if r.status == Registration.Status.CONFIRMED]
         if confirmed:
             message.attach(
@@ -81,17 +98,58 @@ def build(
     return message
 
 
-def send(*, template: str, registrations: list[Registration], language: str, **context) -> bool:
-    """Build and send an e-mail; on any failure, flag the registrations for a resend."""
-    ids = [r.pk for r in registrations]
-    try:
-        build(template=template, registrations=registrations, language=language, **context).send()
-    except Exception as error:  # noqa: BLE001 - no failure of the e-mail may undo a registration
-        # Registration ids only: never the address or the name.
-        logger.warning(
-            "E-mail %r for registrations %s failed: %s", template, ids, type(error).__name__
+def online_access(meeting, sessions) -> list[dict]:
+    """The online links of these sessions (a session's own, else the meeting's), each once,
+    with their passcodes and the sessions they open. Private: for confirmed participants."""
+    links: dict[tuple[str, str], dict] = {}
+    for session in sessions:
+        url = session.online_url or meeting.online_url
+        if not url:
+            continue
+        passcode = session.online_passcode if session.online_url else meeting.online_passcode
+        links.setdefault((url, passcode), {"url": url, "passcode": passcode, "sessions": []})
+        links[(url, passcode)]["sessions"].append(session)
+    return list(links.values())
+
+
+def build_delivery(delivery: Delivery) -> EmailMultiAlternatives:
+    """The message of an outbox row, from what the database holds when it is sent."""
+    registrations = list(
+        Registration.objects.filter(pk__in=delivery.registration_ids)
+        .select_related("participant", "session__meeting")
+        .order_by("session__start", "session__order", "session_id")
+    )
+    context = dict(delivery.context)
+    if held := context.pop("held_ids", None):
+        context["held"] = list(
+            Registration.objects.filter(pk__in=held)
+            .select_related("session__meeting")
+            .order_by("session__start", "session__order", "session_id")
         )
-        Registration.objects.filter(pk__in=ids).update(email_failed=True)
-        return False
-    Registration.objects.filter(pk__in=ids, email_failed=True).update(email_failed=False)
-    return True
+    confirmed = [r.session for r in registrations if r.status == Registration.Status.CONFIRMED]
+    context["online"] = online_access(delivery.meeting, confirmed)
+    if delivery.kind in Delivery.STOPPABLE:
+        context["stop_token"] = tokens.stop_token(participant=delivery.participant)
+    if delivery.kind == Delivery.Kind.FOLLOW_UP:
+        with translation.override(delivery.language):
+            path = reverse(
+                "participants:feedback",
+                kwargs={
+                    "token": tokens.feedback_token(
+                        participant=delivery.participant, meeting=delivery.meeting
+                    )
+                },
+            )
+        context["feedback_url"] = absolute_url(path)
+    if delivery.staff_message_id:
+        with translation.override(delivery.language):
+            context["subject"] = delivery.staff_message.subject
+            context["body"] = delivery.staff_message.body
+    return build(
+        template=delivery.template,
+        registrations=registrations,
+        language=delivery.language,
+        participant=delivery.participant,
+        meeting=delivery.meeting,
+        **context,
+    )

@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
@@ -51,6 +52,11 @@ class Participant(models.Model):
         _("privacy notice version"), max_length=20, blank=True
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Set through the link at the foot of reminders and staff messages: no more of them (the
+    # e-mails that answer the person's own requests still go).
+    messages_stopped_at = models.DateTimeField(
+        _("reminders and messages stopped"), null=True, blank=True
+    )
     # Part of the signed manage links; changing it revokes every link sent so far.
     manage_key = models.CharField(max_length=32, default=new_key, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -191,3 +197,192 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+
+# --- Messages to participants ---------------------------------------------------------------
+
+
+class StaffMessage(models.Model):
+    """A message that staff write to the participants of a meeting or a session."""
+
+    # The statuses staff may write to.
+    AUDIENCES = [
+        Registration.Status.CONFIRMED,
+        Registration.Status.WAITLISTED,
+        Registration.Status.AWAITING_APPROVAL,
+    ]
+
+    meeting = models.ForeignKey(
+        "events.Meeting",
+        on_delete=models.PROTECT,
+        related_name="staff_messages",
+        verbose_name=_("meeting"),
+    )
+    session = models.ForeignKey(
+        "events.Session",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_messages",
+        verbose_name=_("session"),
+        help_text=_("Empty: the participants of every session of the meeting."),
+    )
+    statuses = models.JSONField(
+        _("recipients"),
+        default=list,
+        help_text=_("The registrations whose participants get the message."),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("message"),
+        help_text=_(
+            "Plain text. The greeting, the link to the participant's registrations and the "
+            "link to stop messages are added."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(_("recipients"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message to participants")
+        verbose_name_plural = _("messages to participants")
+        ordering = ["-created_at"]
+        permissions = [("send_staffmessage", _("Can send messages to participants"))]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Delivery(models.Model):
+    """One e-mail to one participant, recorded before it leaves: the outbox that the worker
+    sends from (participants/outbox.py). Its key makes each message go once per recipient."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", _("Registration")
+        REMINDER = "reminder", _("Reminder")
+        STAFF_MESSAGE = "staff_message", _("Message from staff")
+        ONLINE_ACCESS = "online_access", _("Online link")
+        FOLLOW_UP = "follow_up", _("Follow-up and feedback")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Not sent")
+
+    # Kinds that the link "stop reminders and messages" stops.
+    STOPPABLE = [Kind.REMINDER, Kind.STAFF_MESSAGE, Kind.FOLLOW_UP]
+
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    template = models.CharField(_("template"), max_length=50)
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("participant"),
+    )
+    meeting = models.ForeignKey(
+        "events.Meeting",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("meeting"),
+    )
+    staff_message = models.ForeignKey(
+        StaffMessage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("message to participants"),
+    )
+    # Registrations the e-mail is about, and what else the template needs (a link's token).
+    registration_ids = models.JSONField(default=list, blank=True, editable=False)
+    context = models.JSONField(default=dict, blank=True, editable=False)
+    language = models.CharField(_("language"), max_length=5, choices=languages.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    attempted_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # The exception's class only: never a server's reply, which may quote the address.
+    last_error = models.CharField(_("last error"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["meeting", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.template} #{self.pk}"
+
+
+class Feedback(models.Model):
+    """A participant's answers to the feedback form after a meeting; one per person."""
+
+    class Again(models.TextChoices):
+        YES = "yes", _("Yes")
+        MAYBE = "maybe", _("Maybe")
+        NO = "no", _("No")
+
+    meeting = models.ForeignKey(
+        "events.Meeting",
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("meeting"),
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participant"),
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    improvements = models.TextField(_("what to improve"), blank=True)
+    next_topics = models.TextField(_("topics for the next meetings"), blank=True)
+    attend_again = models.CharField(_("would attend again"), max_length=10, choices=Again.choices)
+    language = models.CharField(_("language"), max_length=5, choices=languages.choices)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "participant"], name="one_feedback_per_participant"
+            ),
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5), name="feedback_usefulness_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — {self.submitted_at:%Y-%m-%d}"

@@ -6,6 +6,7 @@ Public views and admin actions call these same functions, and so send the same e
 
 import datetime as dt
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from events.models import Meeting, Session
 
-from . import emails, selectors, tokens
-from .models import Participant, Registration, new_key
+from . import outbox, selectors, tokens
+from .models import Delivery, Participant, Registration, new_key
 
 Status = Registration.Status
 
@@ -41,13 +42,35 @@ class ParticipantDetails:
     accessibility_needs: str
 
 
+def _registration_email(
+    template: str, registrations: list[Registration], language: str, **context
+) -> Delivery:
+    """Record the e-mail that tells a person what became of their registrations; the caller
+    sends it once committed. Each such e-mail is a message of its own (a new key)."""
+    return outbox.record(
+        key=f"registration:{template}:{uuid.uuid4().hex}",
+        kind=Delivery.Kind.REGISTRATION,
+        template=template,
+        participant=registrations[0].participant,
+        meeting=registrations[0].session.meeting,
+        language=language,
+        registrations=registrations,
+        context=context,
+    )
+
+
 def _after_commit(template: str, registrations: list[Registration], language: str, **context):
     if registrations:
-        transaction.on_commit(
-            lambda: emails.send(
-                template=template, registrations=registrations, language=language, **context
-            )
-        )
+        delivery = _registration_email(template, registrations, language, **context)
+        transaction.on_commit(lambda: outbox.dispatch([delivery.pk]))
+
+
+def _sent_now(delivery: Delivery) -> bool:
+    """Dispatch a committed e-mail; False only if it is known to have failed (tasks running
+    in-process): with a worker, it is queued, and the request does not wait for it."""
+    outbox.dispatch([delivery.pk])
+    delivery.refresh_from_db(fields=["status"])
+    return delivery.status != Delivery.Status.FAILED
 
 
 def _lock_session(session_id: int) -> Session:
@@ -167,10 +190,16 @@ def registration_request(
                 meeting_id=meeting.pk,
                 now=now,
             )
-            email = {"template": "confirm_request", "registrations": pending, "token": token}
+            delivery = _registration_email(
+                "confirm_request",
+                pending,
+                details.language,
+                token=token,
+                held_ids=[r.pk for r in held],
+            )
         else:
-            email = {"template": "manage_link", "registrations": held}
-    return emails.send(language=details.language, held=held, **email)
+            delivery = _registration_email("manage_link", held, details.language)
+    return _sent_now(delivery)
 
 
 def registrations_confirm(
@@ -302,12 +331,13 @@ def registration_resend_email(*, registration: Registration, now: dt.datetime) -
             meeting_id=registration.session.meeting_id,
             now=now,
         )
-    return emails.send(
-        template=EMAIL_FOR_STATUS[registration.status],
-        registrations=[registration],
-        language=registration.participant.language,
+    delivery = _registration_email(
+        EMAIL_FOR_STATUS[registration.status],
+        [registration],
+        registration.participant.language,
         **context,
     )
+    return _sent_now(delivery)
 
 
 # --- Data retention ----------------------------------------------------------------------

@@ -109,3 +109,53 @@ def read_manage_token(token: str) -> ManageLink:
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError) as bad:
         raise LinkInvalid from bad
+
+
+STOP_SALT = "participants.stop"
+FEEDBACK_SALT = "participants.feedback"
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    """A link of one person (about one meeting for the feedback form)."""
+
+    participant_id: int
+    key: str
+    meeting_id: int | None = None
+
+
+def stop_token(*, participant) -> str:
+    """The token of the link, at the foot of reminders and staff messages, that stops them.
+    It never expires; a new manage key (anonymisation) revokes it."""
+    return signing.dumps({"p": participant.pk, "k": participant.manage_key}, salt=STOP_SALT)
+
+
+def feedback_token(*, participant, meeting) -> str:
+    """The token of a participant's feedback form for a meeting (answerable once)."""
+    return signing.dumps(
+        {"p": participant.pk, "e": meeting.pk, "k": participant.manage_key}, salt=FEEDBACK_SALT
+    )
+
+
+def _read_person_token(token: str, *, salt: str) -> PersonLink:
+    try:
+        payload = signing.loads(token, salt=salt)
+        meeting_id = payload.get("e")
+        return PersonLink(
+            participant_id=int(payload["p"]),
+            key=str(payload["k"]),
+            meeting_id=None if meeting_id is None else int(meeting_id),
+        )
+    except (signing.BadSignature, AttributeError, KeyError, TypeError, ValueError) as bad:
+        raise LinkInvalid from bad
+
+
+def read_stop_token(token: str) -> PersonLink:
+    return _read_person_token(token, salt=STOP_SALT)
+
+
+def read_feedback_token(token: str) -> PersonLink:
+    link = _read_person_token(token, salt=FEEDBACK_SALT)
+    if link.meeting_id is None:
+        raise LinkInvalid
+    return link

@@ -1,0 +1,30 @@
+"""Background work of the participants app (Celery). Each task is a thin shell around a
+function that the tests call directly; see participants/outbox.py for the delivery rules."""
+
+from celery import shared_task
+from celery.signals import worker_ready
+from django.utils import timezone
+
+from . import outbox
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+def deliver(self, delivery_id: int) -> str:
+    """Send one outbox row; on an SMTP failure, try again later with a growing wait."""
+    status = outbox.deliver(delivery_id, may_retry=not self.request.is_eager)
+    if status == outbox.Status.QUEUED:
+        attempts = outbox.Delivery.objects.values_list("attempts", flat=True).get(pk=delivery_id)
+        raise self.retry(countdown=outbox.backoff(attempts))
+    return status
+
+
+@shared_task(ignore_result=True)
+def outbox_sweep() -> int:
+    """Beat, every five minutes: queue again the e-mails whose task was lost."""
+    return outbox.sweep(now=timezone.now())
+
+
+@worker_ready.connect
+def sweep_at_start(**kwargs) -> None:
+    """A worker that starts (after a crash, say) queues every e-mail still waiting."""
+    outbox.sweep(now=timezone.now(), everything=True)
