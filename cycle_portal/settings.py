@@ -311,6 +311,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # What beat starts, and how often (seconds).
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "participants.tasks.outbox_sweep", "schedule": 300},
+    "reminders": {"task": "participants.tasks.send_reminders", "schedule": 900},
+    "follow-ups": {"task": "participants.tasks.send_follow_ups", "schedule": 3600},
 }
 # An e-mail that the SMTP server refuses is tried again this many times, waiting 30 s, 60 s,
 # 120 s… (at most an hour) between tries; then staff see it as failed.
@@ -384,7 +386,7 @@ LOGGING = {
 EVENTS_PER_PAGE = 12
 
 # Registrations. The privacy notice's version is recorded with each participant's consent.
-PRIVACY_NOTICE_VERSION = "2026-11-28"
+PRIVACY_NOTICE_VERSION = "2026-11-29"
 REGISTRATION_LINK_MAX_AGE_HOURS = env.int("REGISTRATION_LINK_MAX_AGE_HOURS", default=48)
 # Form submissions allowed per hour, from one IP address and for one e-mail address.
 REGISTRATION_RATE_PER_IP = env.int("REGISTRATION_RATE_PER_IP", default=20)

@@ -340,6 +340,14 @@ def registration_resend_email(*, registration: Registration, now: dt.datetime) -
     return _sent_now(delivery)
 
 
+def messages_stop(*, participant: Participant, now: dt.datetime) -> None:
+    """No more reminders, staff messages or follow-ups for this person (those already queued
+    are not sent either); the answers to their own requests still go."""
+    Participant.objects.filter(pk=participant.pk, messages_stopped_at__isnull=True).update(
+        messages_stopped_at=now
+    )
+
+
 # --- Data retention ----------------------------------------------------------------------
 # Personal data is kept only as long as needed. What statistics count survives: category,
 # country and language of each participant, and every registration with its status.

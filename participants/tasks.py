@@ -24,6 +24,23 @@ def outbox_sweep() -> int:
     return outbox.sweep(now=timezone.now())
 
 
+@shared_task(ignore_result=True)
+def send_reminders() -> int:
+    """Beat, every 15 minutes: the reminders due before the meetings (participants/reminders.py)."""
+    from . import reminders
+
+    return reminders.reminders_send(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def send_follow_ups() -> int:
+    """Beat, every hour: the follow-up e-mails with the feedback form after the meetings
+    (participants/follow_up.py)."""
+    from . import follow_up
+
+    return follow_up.follow_ups_send(now=timezone.now())
+
+
 @worker_ready.connect
 def sweep_at_start(**kwargs) -> None:
     """A worker that starts (after a crash, say) queues every e-mail still waiting."""

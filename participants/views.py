@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 
 from core.http import client_ip
@@ -225,3 +227,32 @@ class PrivacyView(TemplateView):
             link_hours=settings.REGISTRATION_LINK_MAX_AGE_HOURS,
             **kwargs,
         )
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class StopMessagesView(LinkErrorMixin, TemplateView):
+    """The link at the foot of reminders and staff messages: no more of them, without an
+    account. Opening it asks to confirm (mail scanners open links); the button, or a mail
+    program's one-click unsubscribe (RFC 8058: a POST with no form of ours, hence no CSRF
+    token), stops them. The signed link is the only credential."""
+
+    template_name = "participants/stop_messages.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            link = tokens.read_stop_token(kwargs["token"])
+        except tokens.LinkInvalid:
+            return self.link_error("invalid", status=400)
+        self.participant = Participant.objects.filter(
+            pk=link.participant_id, manage_key=link.key, anonymised_at__isnull=True
+        ).first()
+        if self.participant is None:
+            return self.link_error("revoked")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stopped_at=self.participant.messages_stopped_at, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        services.messages_stop(participant=self.participant, now=timezone.now())
+        return HttpResponseRedirect(request.path)

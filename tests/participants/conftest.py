@@ -17,6 +17,12 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
+def captured(django_capture_on_commit_callbacks):
+    """`with captured(execute=True):` runs what waits for the commit (e-mails are sent then)."""
+    return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
 def open_meeting(db):
     start = (timezone.now() + dt.timedelta(days=30)).replace(hour=7, minute=0, second=0)
     return MeetingFactory(

@@ -35,11 +35,6 @@ def same_manage_page(path, other) -> bool:
     return read[0] == read[1] and path.startswith("/fr/inscription/gerer/")
 
 
-@pytest.fixture
-def captured(django_capture_on_commit_callbacks):
-    return django_capture_on_commit_callbacks
-
-
 def test_meeting_page_shows_register_buttons_and_places_left(client, session):
     response = client.get("/fr/rencontres/atelier/")
 
