@@ -467,7 +467,8 @@ def test_confirmation_costs_a_fixed_number_of_queries_per_session(
         client.post(path)
 
     print(
-        f"\n[cost] one confirmation (request, seat, outcome e-mail recorded, then sent in-process): {len(queries)} queries"
+        f"\n[cost] one confirmation (request, seat, outcome e-mail recorded then sent "
+        f"in-process): {len(queries)} queries"
     )
     assert Registration.objects.get().status == Status.CONFIRMED
 
