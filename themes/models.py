@@ -1,5 +1,6 @@
 """What the meetings found: the themes of the cycle and each meeting's findings."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
@@ -120,6 +121,17 @@ class FindingQuerySet(models.QuerySet):
         )
 
 
+class FollowUpStatus(models.TextChoices):
+    """What became of a recommendation, as far as the OIF knows: four states a reader can
+    check against the sources, none of which claims more than is known (a recommendation
+    nobody is seen acting on has "no known follow-up", never "abandoned")."""
+
+    PROPOSED = "proposed", _("Proposed")
+    UNDER_WAY = "under_way", _("Under way")
+    IMPLEMENTED = "implemented", _("Implemented")
+    NO_KNOWN_FOLLOW_UP = "no_known_follow_up", _("No known follow-up")
+
+
 class Finding(models.Model):
     """One statement a meeting made: an opportunity, a risk or a recommendation."""
 
@@ -195,6 +207,26 @@ class Finding(models.Model):
         help_text=_("Tick to show it among the findings on the home page."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=NEXT_ORDER_HELP)
+    # The follow-up of a recommendation: its status is that of its latest status update
+    # (kept in step by StatusUpdate.save and delete), "proposed" while it has none.
+    follow_up_status = models.CharField(
+        _("follow-up status"),
+        max_length=20,
+        choices=FollowUpStatus.choices,
+        default=FollowUpStatus.PROPOSED,
+        editable=False,
+    )
+    follow_up_date = models.DateField(
+        _("last status update"), null=True, blank=True, editable=False
+    )
+    takes_up = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="taken_up_by",
+        verbose_name=_("takes up"),
+        help_text=_("Recommendations of earlier meetings that this finding builds on."),
+    )
 
     objects = FindingQuerySet.as_manager()
 
@@ -202,6 +234,7 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["meeting", "kind", "order", "pk"]
+        indexes = [models.Index(fields=["kind", "follow_up_status"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["opportunity", "risk", "recommendation"]),
@@ -225,3 +258,119 @@ class Finding(models.Model):
                 {"session": _("This session belongs to another meeting.")},
                 code="session_of_other_meeting",
             )
+
+
+class Addressee(models.Model):
+    """Whom a recommendation is addressed to: an organisation, or a kind of actor."""
+
+    class ActorKind(models.TextChoices):
+        STATES = "states", _("States and governments")
+        INTERNATIONAL = "international", _("International organisations")
+        UNITED_NATIONS = "united_nations", _("United Nations system")
+        PRIVATE = "private", _("Private sector and technology companies")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        ACADEMIA = "academia", _("Academia")
+        OIF = "oif", _("The OIF")
+
+    recommendation = models.ForeignKey(
+        Finding,
+        on_delete=models.CASCADE,
+        related_name="addressees",
+        verbose_name=_("recommendation"),
+    )
+    actor_kind = models.CharField(
+        _("kind of actor"), max_length=20, choices=ActorKind.choices, blank=True
+    )
+    organisation = models.ForeignKey(
+        "events.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations_addressed",
+        verbose_name=_("organisation"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("addressee")
+        verbose_name_plural = _("addressees")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(actor_kind="") & Q(organisation__isnull=False))
+                | (~Q(actor_kind="") & Q(organisation__isnull=True)),
+                name="addressee_is_a_kind_or_an_organisation",
+                violation_error_message=_("Choose either a kind of actor or an organisation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation) if self.organisation_id else self.get_actor_kind_display()
+
+
+class StatusUpdate(models.Model):
+    """A dated change of a recommendation's status, with a short public note."""
+
+    recommendation = models.ForeignKey(
+        Finding,
+        on_delete=models.CASCADE,
+        related_name="status_updates",
+        verbose_name=_("recommendation"),
+    )
+    date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=20, choices=FollowUpStatus.choices)
+    note = models.CharField(
+        _("note"),
+        max_length=500,
+        help_text=_("A sentence or two, public: what happened, and where it is known from."),
+    )
+    source_url = models.URLField(_("source (link)"), max_length=500, blank=True)
+    source = models.CharField(
+        _("source (reference)"),
+        max_length=255,
+        blank=True,
+        help_text=_("Optional: a document, a resolution, a report."),
+    )
+    # For staff only: never on a public page or export.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["recommendation", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} — {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        sync_follow_up(self.recommendation_id)
+
+    def delete(self, *args, **kwargs):
+        recommendation_id = self.recommendation_id
+        result = super().delete(*args, **kwargs)
+        sync_follow_up(recommendation_id)
+        return result
+
+
+def sync_follow_up(recommendation_id: int) -> None:
+    """Give a recommendation the status and date of its latest update ("proposed" if none)."""
+    latest = (
+        StatusUpdate.objects.filter(recommendation_id=recommendation_id)
+        .order_by("-date", "-pk")
+        .values("status", "date")
+        .first()
+    ) or {"status": FollowUpStatus.PROPOSED, "date": None}
+    Finding.objects.filter(pk=recommendation_id).update(
+        follow_up_status=latest["status"], follow_up_date=latest["date"]
+    )

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Finding, Theme
+from .models import Finding, StatusUpdate, Theme
 
 
 @register(Theme)
@@ -11,3 +11,8 @@ class ThemeTranslation(TranslationOptions):
 @register(Finding)
 class FindingTranslation(TranslationOptions):
     fields = ("title", "text")
+
+
+@register(StatusUpdate)
+class StatusUpdateTranslation(TranslationOptions):
+    fields = ("note",)
