@@ -8,7 +8,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # says otherwise.
 PORT ?= 8000
 
-.PHONY: run test coverage install migrate demo lint messages check clean screenshots bench
+.PHONY: run test coverage install migrate demo lint messages check clean screenshots bench worker bench-email
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ demo: migrate
 
 run: demo
 	$(RUN_ENV) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The background worker: sends the outbox's e-mails, with beat embedded for the scheduled jobs
+# (reminders, follow-ups, the outbox sweep). Needs a broker: `CELERY_BROKER_URL=redis://
+# 127.0.0.1:6379/1 make worker`, and the same variable for `make run`. Without one, `make run`
+# sends every e-mail itself and needs no worker. WORKER_CONCURRENCY: processes sending at once.
+WORKER_CONCURRENCY ?= 2
+worker: migrate
+	@test -n "$$CELERY_BROKER_URL" || { echo "make worker: set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/1); without it, make run sends e-mails itself" >&2; exit 2; }
+	$(RUN_ENV) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/celery -A cycle_portal worker --beat --schedule $(VENV)/celerybeat-schedule --concurrency $(WORKER_CONCURRENCY) --loglevel INFO
 
 # The tests run in parallel, one process per core (pytest-xdist; each has its own test
 # database). `make test PYTEST_WORKERS=0` runs them in one process; PYTEST_ARGS picks tests
@@ -73,3 +82,9 @@ SIZES ?= demo 10k 100k
 BENCH_SECONDS ?= 10
 bench: install
 	$(BIN)/python scripts/bench/run.py --sizes $(SIZES) --seconds $(BENCH_SECONDS)
+
+# E-mails per second through the outbox with 1 and 2 worker processes (PostgreSQL, Redis and a
+# local SMTP sink; a database of its own): results in docs/email.md. `make bench-email EMAILS=200`.
+EMAILS ?= 1000
+bench-email: install
+	$(BIN)/python scripts/bench/email.py --emails $(EMAILS)

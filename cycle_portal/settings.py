@@ -317,6 +317,8 @@ CELERY_BEAT_SCHEDULE = {
 # An e-mail that the SMTP server refuses is tried again this many times, waiting 30 s, 60 s,
 # 120 s… (at most an hour) between tries; then staff see it as failed.
 EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=8)
+# The first of those waits, in seconds; each next one doubles.
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)
 
 # Production hardening, switched on by the environment.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

@@ -8,8 +8,9 @@ transaction as what it tells; a Celery task sends it once that transaction has c
   acknowledgement); a worker killed mid-send leaves the row queued, and the sweep, which
   every worker runs when it starts and beat every five minutes, queues it again.
 - Retried: an SMTP failure leaves the row queued with one more attempt; the task tries again
-  after 30 s, 60 s, 120 s… (at most an hour), EMAIL_MAX_RETRIES times, then marks it failed
-  and flags its registrations so that staff can resend.
+  after 30 s, 60 s, 120 s… (at most an hour; EMAIL_RETRY_BASE_SECONDS is the first wait),
+  EMAIL_MAX_RETRIES times, then marks it failed and flags its registrations so that staff
+  can resend.
 - A request never waits on SMTP, nor long on the broker: if it cannot publish, the row waits
   for the sweep.
 
@@ -42,8 +43,10 @@ LONGEST_WAIT = dt.timedelta(hours=1)
 
 
 def backoff(attempts: int) -> int:
-    """Seconds to wait before the next try after `attempts` failed ones: 30, 60, 120… 3,600."""
-    return int(min(30 * 2 ** max(attempts - 1, 0), LONGEST_WAIT.total_seconds()))
+    """Seconds to wait before the next try after `attempts` failed ones: 30, 60, 120… 3,600
+    (EMAIL_RETRY_BASE_SECONDS, 30, then twice as long each time, at most an hour)."""
+    first = settings.EMAIL_RETRY_BASE_SECONDS
+    return int(min(first * 2 ** max(attempts - 1, 0), LONGEST_WAIT.total_seconds()))
 
 
 def record(
