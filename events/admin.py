@@ -32,6 +32,15 @@ LOCAL_TIMES = {
 }
 
 
+# What only confirmed participants are told, in their e-mails and on their registration page.
+PRIVATE_FIELDSET = _("For confirmed participants (private)")
+PRIVATE_DESCRIPTION = _(
+    "Only confirmed participants get these, in their e-mails and on the page where they "
+    "manage their registration. They are never shown on the public site, its feeds or "
+    "its exports."
+)
+
+
 def local_datetime(value, tz, *, with_zone: bool = False) -> str:
     """A date and time as the venue reads it, optionally followed by the zone's name."""
     text = date_format(value.astimezone(tz), "DATETIME_FORMAT")
@@ -103,7 +112,18 @@ class SessionInline(TranslationInline):
     formset = SessionNextOrderFormSet
     formfield_overrides = LOCAL_TIMES
     extra = 0
-    fields = ["title", "start", "end", "room", "capacity", "registration_open", "order"]
+    # A stacked inline, so the session's own link costs one row, not width. Its help text
+    # says that it is private and that, left empty, the meeting's link applies.
+    fields = [
+        "title",
+        "start",
+        "end",
+        "room",
+        "capacity",
+        "registration_open",
+        "order",
+        ("online_url", "online_passcode"),
+    ]
     show_change_link = True
 
 
@@ -128,7 +148,18 @@ class MeetingAdmin(TranslationStatusAdmin):
         (None, {"fields": ["cycle", "title", "slug", "status", "is_example"]}),
         (
             _("When and where"),
-            {"fields": ["timezone", "start", "end", "format", "venue", "city", "country"]},
+            {
+                "fields": [
+                    "timezone",
+                    "start",
+                    "end",
+                    "format",
+                    "interpretation_languages",
+                    "venue",
+                    "city",
+                    "country",
+                ]
+            },
         ),
         (_("Content"), {"fields": ["summary", "description", "strategic_projects"]}),
         (
@@ -138,7 +169,15 @@ class MeetingAdmin(TranslationStatusAdmin):
                     "registration_mode",
                     "reported_participants",
                     "reported_participants_is_minimum",
+                    "reminder_days",
                 ]
+            },
+        ),
+        (
+            PRIVATE_FIELDSET,
+            {
+                "description": PRIVATE_DESCRIPTION,
+                "fields": ["practical_information", "online_url", "online_passcode"],
             },
         ),
     ]
@@ -257,6 +296,28 @@ class SessionAdmin(TranslationStatusAdmin):
     date_hierarchy = "start"
     autocomplete_fields = ["meeting"]
     inlines = [SessionSpeakerInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "meeting",
+                    "title",
+                    "description",
+                    "start",
+                    "end",
+                    "room",
+                    "capacity",
+                    "registration_open",
+                    "order",
+                ]
+            },
+        ),
+        (
+            PRIVATE_FIELDSET,
+            {"description": PRIVATE_DESCRIPTION, "fields": ["online_url", "online_passcode"]},
+        ),
+    ]
 
     @admin.display(description=_("start"), ordering="start")
     def local_start(self, obj) -> str:

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 from core.http import client_ip
 from events.models import Meeting
 
-from . import ratelimit, selectors, services, tokens
+from . import emails, ratelimit, selectors, services, tokens
 from .forms import RegistrationForm
 from .models import Participant, Registration
 
@@ -188,11 +188,16 @@ class ManageView(LinkErrorMixin, TemplateView):
         registrations = selectors.registrations_to_manage(
             participant=self.participant, meeting=self.meeting
         )
+        # The online links and practical information are for confirmed participants only:
+        # computed from the confirmed registrations, nothing for the others.
+        confirmed = [r.session for r in registrations if r.status == Registration.Status.CONFIRMED]
         return super().get_context_data(
             meeting=self.meeting,
             participant=self.participant,
             registrations=registrations,
             has_active=any(r.is_active for r in registrations),
+            has_confirmed=bool(confirmed),
+            online=emails.online_access(self.meeting, confirmed),
             **kwargs,
         )
 
