@@ -250,6 +250,9 @@ class Finding(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
+        # A recommendation's page is that of its follow-up; the finding address redirects there.
+        if self.kind == Finding.Kind.RECOMMENDATION:
+            return reverse("themes:recommendation", kwargs={"pk": self.pk})
         return reverse("themes:finding", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
@@ -258,6 +261,23 @@ class Finding(models.Model):
                 {"session": _("This session belongs to another meeting.")},
                 code="session_of_other_meeting",
             )
+
+
+class RecommendationManager(models.Manager.from_queryset(FindingQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Finding.Kind.RECOMMENDATION)
+
+
+class Recommendation(Finding):
+    """A finding of the recommendation kind, as staff follow it up (its own admin list)."""
+
+    objects = RecommendationManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-meeting__start", "order", "pk"]
 
 
 class Addressee(models.Model):
