@@ -8,8 +8,8 @@ from django.contrib.admin import helpers
 from django.urls import reverse
 from django.utils import timezone
 
-from themes.models import Addressee, Finding, FollowUpStatus, StatusUpdate
 from tests.factories import FindingFactory, MeetingFactory, OrganisationFactory, StaffFactory
+from themes.models import Addressee, Finding, FollowUpStatus, StatusUpdate
 
 pytestmark = pytest.mark.django_db
 
