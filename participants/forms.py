@@ -5,7 +5,7 @@ from django_countries import countries
 
 from core import languages
 
-from .models import Participant
+from .models import Feedback, Participant
 from .selectors import sessions_with_counts
 from .services import ParticipantDetails
 
@@ -104,3 +104,47 @@ class RegistrationForm(forms.Form):
             language=data["language"],
             accessibility_needs=data["accessibility_needs"].strip(),
         )
+
+
+class FeedbackForm(forms.Form):
+    """The four questions of the feedback form after a meeting."""
+
+    USEFULNESS_CHOICES = [
+        (1, _("1 — not useful")),
+        (2, "2"),
+        (3, "3"),
+        (4, "4"),
+        (5, _("5 — very useful")),
+    ]
+
+    usefulness = forms.TypedChoiceField(
+        label=_("How useful was the meeting to you?"),
+        choices=USEFULNESS_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a number from 1 to 5."),
+            "invalid_choice": _("Choose a number from 1 to 5."),
+        },
+    )
+    improvements = forms.CharField(
+        label=_("What could we improve?"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    next_topics = forms.CharField(
+        label=_("Which topics would you like the next meetings to take up?"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    attend_again = forms.ChoiceField(
+        label=_("Would you attend another meeting of the cycle?"),
+        choices=Feedback.Again.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose yes, maybe or no."),
+            "invalid_choice": _("Choose yes, maybe or no."),
+        },
+    )

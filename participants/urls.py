@@ -20,5 +20,6 @@ urlpatterns = [
     path(_("registration/confirm/<str:token>/"), views.ConfirmView.as_view(), name="confirm"),
     path(_("registration/manage/<str:token>/"), views.ManageView.as_view(), name="manage"),
     path(_("messages/stop/<str:token>/"), views.StopMessagesView.as_view(), name="stop_messages"),
+    path(_("feedback/<str:token>/"), views.FeedbackView.as_view(), name="feedback"),
     path(_("privacy/"), views.PrivacyView.as_view(), name="privacy"),
 ]

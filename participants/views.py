@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,8 @@ from django.views.generic import FormView, TemplateView
 from core.http import client_ip
 from events.models import Meeting
 
-from . import emails, ratelimit, selectors, services, tokens
-from .forms import RegistrationForm
+from . import emails, follow_up, ratelimit, selectors, services, tokens
+from .forms import FeedbackForm, RegistrationForm
 from .models import Participant, Registration
 
 
@@ -261,3 +261,73 @@ class StopMessagesView(LinkErrorMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         services.messages_stop(participant=self.participant, now=timezone.now())
         return HttpResponseRedirect(request.path)
+
+
+class FeedbackView(LinkErrorMixin, FormView):
+    """The feedback form after a meeting, opened through the link of the follow-up e-mail:
+    no account, one answer per person who took part. The signed link is the only credential.
+    Once answered, the link shows a thank-you page."""
+
+    template_name = "participants/feedback.html"
+    closed_template_name = "participants/feedback_closed.html"
+    form_class = FeedbackForm
+    # The status of each page that is not the form: on a POST, "not ended" and "answered"
+    # refuse what was sent; on a GET, they only tell where the form stands.
+    closed_status = {"expired": 410, "not_participant": 403}
+    refused_post_status = {"not_ended": 403, "answered": 409}
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            link = tokens.read_feedback_token(kwargs["token"])
+        except tokens.LinkInvalid:
+            return self.link_error("invalid", status=400)
+        self.participant = Participant.objects.filter(
+            pk=link.participant_id, manage_key=link.key, anonymised_at__isnull=True
+        ).first()
+        if self.participant is None:
+            return self.link_error("revoked")
+        self.meeting = Meeting.objects.filter(
+            pk=link.meeting_id, status=Meeting.Status.PUBLISHED
+        ).first()
+        if self.meeting is None:
+            raise Http404
+        try:
+            follow_up.feedback_check(
+                meeting=self.meeting, participant=self.participant, now=timezone.now()
+            )
+        except follow_up.FeedbackRefused as refused:
+            return self.closed(refused.reason)
+        return super().dispatch(request, *args, **kwargs)
+
+    def closed(self, reason: str):
+        status = self.closed_status.get(reason, 200)
+        if self.request.method == "POST":
+            status = self.refused_post_status.get(reason, status)
+        context = {
+            "meeting": self.meeting,
+            "reason": reason,
+            "closes": follow_up.feedback_closes(self.meeting),
+        }
+        return render(self.request, self.closed_template_name, context, status=status)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def form_valid(self, form):
+        try:
+            follow_up.feedback_record(
+                meeting=self.meeting,
+                participant=self.participant,
+                answers=form.cleaned_data,
+                language=get_language(),
+                now=timezone.now(),
+            )
+        except follow_up.FeedbackRefused as refused:
+            return self.closed(refused.reason)
+        # Redirect after the post: the link now shows the thank-you page.
+        return HttpResponseRedirect(self.request.path)
