@@ -6,6 +6,7 @@ meeting page on paper.
 axe-core comes from npm (`npm ci`, see package.json) and is injected into each page.
 """
 
+import datetime as dt
 import io
 import os
 from collections.abc import Callable
@@ -17,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -27,7 +28,12 @@ from events.models import Session
 from participants import tokens
 from participants.models import Registration
 from tests.e2e.test_registration_browser import click_to_next_page, wait
-from tests.factories import ParticipantFactory, RegistrationFactory
+from tests.factories import (
+    MeetingFactory,
+    ParticipantFactory,
+    RegistrationFactory,
+    SessionFactory,
+)
 from themes.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG, OIF
 from themes.models import Finding
 
@@ -91,6 +97,17 @@ def manage_path() -> str:
     return reverse("participants:manage", kwargs={"token": token})
 
 
+def feedback_path() -> str:
+    """The feedback form a participant opens after a meeting that ended yesterday."""
+    end = timezone.now() - dt.timedelta(days=1)
+    meeting = MeetingFactory(start=end - dt.timedelta(hours=8), end=end)
+    registration = RegistrationFactory(
+        session=SessionFactory(meeting=meeting), status=Status.CONFIRMED
+    )
+    token = tokens.feedback_token(participant=registration.participant, meeting=meeting)
+    return reverse("participants:feedback", kwargs={"token": token})
+
+
 def search_path() -> str:
     query = {"q": SEARCH_WORD[translation.get_language()]}
     return f"{reverse('search:search')}?{urlencode(query)}"
@@ -137,6 +154,8 @@ PAGES = [
         "email-not-sent",
         lambda: reverse("participants:email_not_sent", kwargs={"slug": EXAMPLE_SLUG}),
     ),
+    Page("feedback", feedback_path),
+    Page("feedback-errors", feedback_path, status=400, submit_empty=True),
     Page("privacy", lambda: reverse("participants:privacy")),
     Page("about", lambda: reverse("events:about")),
     Page("accessibility", lambda: reverse("events:accessibility")),

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from participants import tokens
+from participants.models import Feedback
 from tests.e2e.test_accessibility import (  # noqa: F401 - demo is a fixture
     LANGUAGES,
     PAGES,
@@ -26,6 +28,7 @@ from tests.e2e.test_accessibility import (  # noqa: F401 - demo is a fixture
     Page,
     client_response,
     demo,
+    feedback_path,
 )
 from themes.models import Finding
 
@@ -36,6 +39,20 @@ VNU_TIMEOUT = 300
 
 def search(**query) -> str:
     return f"{reverse('search:search')}?{urlencode(query)}"
+
+
+def feedback_answered_path() -> str:
+    """The feedback link of someone who has answered: the thank-you page."""
+    path = feedback_path()
+    link = tokens.read_feedback_token(path.rstrip("/").rpartition("/")[2])
+    Feedback.objects.create(
+        meeting_id=link.meeting_id,
+        participant_id=link.participant_id,
+        usefulness=4,
+        attend_again=Feedback.Again.YES,
+        language=translation.get_language(),
+    )
+    return path
 
 
 # States of the pages that the accessibility suite does not open.
@@ -61,6 +78,7 @@ MORE_PAGES = [
     Page("search-nothing-found", lambda: search(q="zzzz")),
     Page("search-too-long", lambda: search(q="a" * 201), status=400),
     Page("search-empty", lambda: search(q="")),
+    Page("feedback-answered", feedback_answered_path),
 ]
 
 # What these pages must show, for their HTML to be checked with it.
@@ -70,6 +88,9 @@ SHOWN = {
     "explorer": 'class="chart"',
     "explorer-filtered": 'class="finding finding--risk"',
     "meetings-searched": 'class="card',
+    "feedback": "<fieldset",
+    "feedback-errors": 'id="form-errors"',
+    "feedback-answered": 'class="notice notice--success"',
 }
 
 
