@@ -31,10 +31,13 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "themes.theme": ALL,
         "themes.finding": ALL,
     },
-    # Participants and registrations; meetings and sessions only to find and filter them.
+    # Participants and registrations, the messages to them (written and sent) and the record
+    # of every e-mail; meetings and sessions only to find and filter them.
     REGISTRATION_MANAGERS: {
         "participants.participant": ALL,
         "participants.registration": ALL,
+        "participants.staffmessage": ("add", "change", "view", "send"),
+        "participants.delivery": ("view",),
         "events.meeting": ("view",),
         "events.session": ("view",),
     },

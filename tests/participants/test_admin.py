@@ -558,6 +558,11 @@ def test_staff_groups_exist_after_migrate_with_their_permissions():
         "change_registration",
         "delete_registration",
         "view_registration",
+        "add_staffmessage",
+        "change_staffmessage",
+        "view_staffmessage",
+        "send_staffmessage",
+        "view_delivery",
         "view_meeting",
         "view_session",
     }
@@ -582,7 +587,7 @@ def test_create_staff_groups_command_recreates_deleted_groups():
     call_command("create_staff_groups", stdout=out)
 
     assert Group.objects.filter(name__in=[CONTENT_EDITORS, REGISTRATION_MANAGERS]).count() == 2
-    assert f"{REGISTRATION_MANAGERS}: 10 permissions" in out.getvalue()
+    assert f"{REGISTRATION_MANAGERS}: 15 permissions" in out.getvalue()
 
 
 @pytest.mark.parametrize(
