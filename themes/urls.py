@@ -14,4 +14,26 @@ urlpatterns = [
     path(_("findings/export.json"), opendata.FindingJsonView.as_view(), name="export_json"),
     path(_("findings/<int:pk>/"), views.FindingDetailView.as_view(), name="finding"),
     path(_("findings/<int:pk>/card.png"), cards.FindingCardView.as_view(), name="finding_card"),
+    # Open data of the recommendations' follow-up: before the recommendations' <int:pk> pages.
+    path(
+        _("recommendations/feed/"),
+        opendata.RecommendationStatusFeed(),
+        name="recommendation_feed",
+    ),
+    path(
+        _("recommendations/export.csv"),
+        opendata.RecommendationCsvView.as_view(),
+        name="recommendation_export_csv",
+    ),
+    path(
+        _("recommendations/export.json"),
+        opendata.RecommendationJsonView.as_view(),
+        name="recommendation_export_json",
+    ),
+    path(_("recommendations/"), views.RecommendationListView.as_view(), name="recommendations"),
+    path(
+        _("recommendations/<int:pk>/"),
+        views.RecommendationDetailView.as_view(),
+        name="recommendation",
+    ),
 ]
