@@ -17,7 +17,7 @@ from events.models import Cycle, Meeting, Organisation, Session, Speaker, Strate
 from tests.test_settings import start_web  # noqa: F401 - the image's start script, run
 from themes.demo import CYCLE_RECORDS, EXAMPLE, Loader, data_read, typeset_fr
 from themes.management.commands.load_demo import EXAMPLE_SLUG, MEETING_SLUG
-from themes.models import Finding, Theme
+from themes.models import Finding, FollowUpStatus, StatusUpdate, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_cycle_records_run_again_leave_the_meeting_alone_and_reset_restores_it()
     assert kept.title_en == "Edited" and kept.status == Meeting.Status.DRAFT
     assert (
         "Restored to their shipped content: 9 themes, 1 meeting cycle, 2 strategic projects, "
-        "3 organisations, 1 meeting, 3 organisers, 15 findings." in reset
+        "3 organisations, 1 meeting, 3 organisers, 15 findings, 1 addressee." in reset
     )
     assert restored.title_en.startswith("Artificial intelligence: taking stock")
     assert restored.status == Meeting.Status.PUBLISHED
@@ -97,8 +97,26 @@ def test_demo_after_the_records_adds_only_the_example():
     output = run("load_demo")
 
     assert set(Meeting.objects.values_list("slug", flat=True)) == {MEETING_SLUG, EXAMPLE_SLUG}
-    assert "Created: 1 meeting, 1 organiser, 4 speakers, 4 sessions" in output
+    assert (
+        "Created: 1 meeting, 1 organiser, 1 finding, 2 addressees, 4 speakers, 4 sessions" in output
+    )
     assert "Left as they were: 1 meeting, 9 themes" in output
+
+
+def test_the_real_recommendations_start_proposed_and_only_the_example_takes_one_up():
+    """Honest data: nothing says what became of the 15 April 2025 recommendations, so they
+    have no status update; the fictional example meeting shows a chain."""
+    run("load_demo")
+
+    real = Finding.objects.filter(meeting__slug=MEETING_SLUG, kind=Finding.Kind.RECOMMENDATION)
+    assert real.count() == 5
+    assert set(real.values_list("follow_up_status", flat=True)) == {FollowUpStatus.PROPOSED}
+    assert not StatusUpdate.objects.exists()
+    [taker] = Finding.objects.filter(takes_up__isnull=False)
+    assert taker.meeting.slug == EXAMPLE_SLUG and taker.meeting.is_example
+    assert [f.title_en for f in taker.takes_up.all()] == [
+        "A shared ethical, legal and political framework"
+    ]
 
 
 @pytest.mark.parametrize("name", [CYCLE_RECORDS, EXAMPLE])

@@ -145,7 +145,7 @@ def test_a_demo_meeting_staff_deleted_is_created_again_with_its_findings():
     output = load_demo()
 
     assert Meeting.objects.get(slug=MEETING_SLUG).findings.count() == count
-    assert f"Created: 1 meeting, 3 organisers, {count} findings." in output
+    assert f"Created: 1 meeting, 3 organisers, {count} findings, 1 addressee." in output
     assert "Left as they were: 1 meeting, 9 themes" in output
 
 

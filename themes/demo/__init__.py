@@ -32,7 +32,7 @@ from events.models import (
     Speaker,
     StrategicProject,
 )
-from themes.models import Finding, Theme
+from themes.models import Addressee, Finding, Theme
 
 CYCLE_RECORDS, EXAMPLE = "cycle_records", "example"
 NBSP = "\u00a0"
@@ -170,6 +170,19 @@ class Loader:
             content |= {"organisation": None, **translated(finding, "title", "text")}
             row = self.row(Finding, key, content)
             row.themes.set([self.themes[slug] for slug in finding["themes"]])
+            for order, actor_kind in enumerate(finding.get("addressees", [])):
+                self.row(
+                    Addressee,
+                    {"recommendation": row, "order": order},
+                    {"actor_kind": actor_kind, "organisation": None},
+                )
+            for source in finding.get("takes_up", []):
+                # A recommendation of a meeting loaded before (the files load in order).
+                row.takes_up.add(
+                    Finding.objects.filter(
+                        meeting__slug=source["meeting"], kind=source["kind"]
+                    ).order_by("order", "pk")[source["order"]]
+                )
 
         speakers = {
             speaker["name"]: self.row(
