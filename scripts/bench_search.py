@@ -9,9 +9,10 @@ Usage, on a database of its own (never the portal's: this one gets 100,000 ficti
 
 It migrates the database and fills it size by size (1,000 findings over 20 meetings, 10,000
 over 200, 100,000 over 2,000; 5 % of the meetings are drafts, 10 % of the findings French
-only; a second run reuses the rows), runs VACUUM ANALYZE, then prints for each shape of
-search (a word, several words, a negation, a quoted phrase) the findings found, the median
-time of the search function and of the whole French search page, and the page's SQL queries.
+only; the texts come from the generators of `make bench`'s data, scripts/bench/data.py; a
+second run reuses the rows), runs VACUUM ANALYZE, then prints for each shape of search (a
+word, several words, a negation, a quoted phrase) the findings found, the median time of the
+search function and of the whole French search page, and the page's SQL queries.
 `--explain` adds EXPLAIN ANALYZE of the findings queries (docs/search.md).
 """
 
@@ -22,10 +23,11 @@ import random
 import statistics
 import sys
 import time
-import zoneinfo
 from functools import partial
 from pathlib import Path
 
+# The repository, for the portal's apps; this file's folder is already on the path, for
+# scripts/bench/data.py (`bench.data`).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cycle_portal.settings")
 
@@ -33,6 +35,14 @@ import django  # noqa: E402
 
 django.setup()
 
+# The texts of the findings and meetings: the generators of `make bench`'s data.
+from bench.data import (  # noqa: E402
+    FINDINGS,
+    GENEVA,
+    QUALIFIERS,
+    THEMES,
+    sentences,
+)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -41,20 +51,8 @@ from django.utils import translation  # noqa: E402
 
 from events.models import Cycle, Meeting  # noqa: E402
 from search import selectors as search  # noqa: E402
-from themes.demo import CYCLE_RECORDS, data_read  # noqa: E402
 from themes.models import Finding  # noqa: E402
 
-GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")
-
-
-def pairs(item: dict) -> dict:
-    """The data file's {"fr": …, "en": …} texts as (French, English) pairs."""
-    return {k: (v["fr"], v["en"]) if isinstance(v, dict) else v for k, v in item.items()}
-
-
-MEETING = pairs(data_read(CYCLE_RECORDS)["meetings"][0])
-THEMES = [pairs(theme) for theme in data_read(CYCLE_RECORDS)["themes"]]
-FINDINGS = [pairs(finding) for finding in MEETING["findings"]]
 # The four shapes of search measured: (page language, words).
 SHAPES = {
     "word": ("fr", "sécurité"),
@@ -62,30 +60,6 @@ SHAPES = {
     "negation": ("fr", "désarmement -nucléaire"),
     "phrase": ("fr", '"intelligence artificielle"'),
 }
-# Said of a finding's subject, to vary the texts (French, English).
-QUALIFIERS = [
-    ("dans les zones de crise", "in crisis areas"),
-    ("en Afrique de l’Ouest", "in West Africa"),
-    ("pour les pays en développement", "for developing countries"),
-    ("dans l’espace numérique", "in cyberspace"),
-    ("face aux armes nucléaires", "in the face of nuclear weapons"),
-    ("dans le domaine maritime", "in the maritime domain"),
-    ("pour les opérations de maintien de la paix", "for peacekeeping operations"),
-    ("au sein de la Conférence du désarmement", "within the Conference on Disarmament"),
-    ("avec la société civile", "with civil society"),
-    ("et les entreprises technologiques", "and technology companies"),
-]
-
-
-def sentences() -> tuple[list[str], list[str]]:
-    """French and English sentences of the demo data: the cycle's own vocabulary."""
-    french, english = [], []
-    texts = [finding["text"] for finding in FINDINGS] + [theme["description"] for theme in THEMES]
-    texts += [MEETING["summary"], MEETING["description"]]
-    for fr, en in texts:
-        french += [part.strip() + "." for part in fr.split(".") if len(part.strip()) > 20]
-        english += [part.strip() + "." for part in en.split(".") if len(part.strip()) > 20]
-    return french, english
 
 
 def fill(*, findings: int, meetings: int, rng: random.Random) -> None:

@@ -7,7 +7,8 @@ serves the portal on a free local port, and writes docs/screenshots/:
 - explorer-en.png: the findings explorer, in English;
 - admin-meeting.png: the admin form of that meeting.
 
-Nothing is downloaded: the browser and its driver are Debian's (chromium, chromium-driver).
+Nothing is downloaded: the browser and its driver are Debian's (chromium, chromium-driver),
+started by scripts/chromium.py.
 `--out DIR` writes elsewhere (for before/after comparisons).
 """
 
@@ -21,8 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chromium  # scripts/chromium.py, beside this file
 from selenium.webdriver.common.by import By
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,17 +35,6 @@ PAGES = [
     ("explorer-en.png", "/en/findings/", 1280, None),
 ]
 STAFF = ("screenshots", "screenshots-Pass-2026")
-CHROMIUM_ARGUMENTS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
 
 
 def free_port() -> int:
@@ -76,15 +65,6 @@ def serve(env, port: int) -> subprocess.Popen:
             time.sleep(0.2)
     server.kill()
     raise SystemExit("the development server did not start")
-
-
-def browser(profile: str) -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in [*CHROMIUM_ARGUMENTS, f"--user-data-dir={profile}"]:
-        options.add_argument(argument)
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager never downloads a browser
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
 def shoot(driver, url: str, width: int, height: int | None, path: Path) -> None:
@@ -131,7 +111,7 @@ def main() -> None:
         text=True,
     ).stdout.split()[-1]
     server = serve(env, port)
-    driver = browser(f"{work}/profile")
+    driver = chromium.start(f"{work}/profile", "--hide-scrollbars")
     base = f"http://127.0.0.1:{port}"
     try:
         for name, path, width, height in PAGES:

@@ -97,3 +97,14 @@ def test_data_generator_makes_the_counts_asked_for():
     assert finding.title_fr and finding.title_en and finding.themes.exists()
     data.fill(size)  # a second fill adds nothing
     assert data.counts() == size
+
+
+def test_database_names_take_a_prefix_from_the_environment(monkeypatch):
+    monkeypatch.setenv("BENCH_DATABASE_PREFIX", "h_bench_")
+    named = load("run")
+    assert (named.PREFIX, named.BARE_DATABASE) == ("h_bench_", "h_bench_bare")
+    monkeypatch.setenv("BENCH_DATABASE_PREFIX", "x; DROP DATABASE y")
+    with pytest.raises(SystemExit, match="BENCH_DATABASE_PREFIX"):
+        load("run")
+    monkeypatch.delenv("BENCH_DATABASE_PREFIX")
+    assert load("run").PREFIX == "bench_"

@@ -5,6 +5,8 @@ Imported once Django is set up (scripts/bench/generate.py, or the test suite). `
 the database to the totals asked for, counting the demo's rows, with a fixed random seed so
 that two runs make the same data. Texts are bilingual (French and English), taken from the
 demo's own vocabulary; 1 meeting in 25 is a draft and 1 in 40 cancelled; about 85 % are past.
+The text generators (`pairs`, `MEETING`, `THEMES`, `FINDINGS`, `QUALIFIERS`, `sentences`) are
+also those of scripts/bench_search.py.
 """
 
 # Fictional data: the random choices need no cryptographic generator.

@@ -3,8 +3,9 @@
     .venv/bin/python scripts/bench/run.py --sizes demo 10k 100k
 
 For each size it generates (or reuses) a PostgreSQL database of its own, bench_<size>
-(scripts/bench/generate.py), serves the portal under gunicorn with 2 sync workers and
-production settings (DEBUG off, hashed static files, Redis), and the bare one-row page of
+(scripts/bench/generate.py; BENCH_DATABASE_PREFIX=… in the environment replaces "bench_",
+the bare page's database included), serves the portal under gunicorn with 2 sync workers
+and production settings (DEBUG off, hashed static files, Redis), and the bare one-row page of
 scripts/bench/bare/ the same way. wrk then measures, 16 connections each, bare page, page 1,
 bare page, page 2, …, bare page: each page's ratio is its req/s over the mean of the two bare
 measurements around it, which cancels out most of the drift of a shared machine.
@@ -40,6 +41,12 @@ GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 PG = "postgres://cycle@127.0.0.1:5432"
 PORTAL_PORT, BARE_PORT = 8611, 8612
 REDIS_URL = "redis://127.0.0.1:6379/9"
+# The databases' names: <prefix><size> and <prefix>bare; another prefix keeps two people's
+# benchmarks on one PostgreSQL apart (letters, digits and underscores).
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "").strip() or "bench_"
+if not re.fullmatch(r"[a-z_][a-z0-9_]*", PREFIX):
+    raise SystemExit(f"BENCH_DATABASE_PREFIX must be lowercase letters, digits and _: {PREFIX!r}")
+BARE_DATABASE = f"{PREFIX}bare"
 SECRET_KEY = "bench-only-Zq8v3Lr1Nw6Tk0Pd5Hs2Yc9Gf4Jx7Bm-aUoEiRtWpSl"  # noqa: S105
 PAGE_RATIO, SEARCH_RATIO, TAIL = 0.30, 0.15, 4.0
 
@@ -153,8 +160,8 @@ def database_exists(name: str) -> bool:
 
 
 def ensure_database(size: str) -> float:
-    """Generate (or reuse) bench_<size>; the seconds it took."""
-    name = f"bench_{size}"
+    """Generate (or reuse) <prefix><size>; the seconds it took."""
+    name = f"{PREFIX}{size}"
     started = time.monotonic()
     env = portal_env(name, static_root="")
     for attempt in range(2):
@@ -172,10 +179,10 @@ def ensure_database(size: str) -> float:
 
 
 def ensure_bare_database() -> None:
-    if not database_exists("bench_bare"):
-        psql("postgres", "CREATE DATABASE bench_bare")
+    if not database_exists(BARE_DATABASE):
+        psql("postgres", f"CREATE DATABASE {BARE_DATABASE}")
     psql(
-        "bench_bare",
+        BARE_DATABASE,
         "CREATE TABLE IF NOT EXISTS bench_row (id integer PRIMARY KEY, title text, body text);"
         "INSERT INTO bench_row VALUES (1, 'Une rencontre', 'Un texte de quelques mots.') "
         "ON CONFLICT DO NOTHING",
@@ -291,7 +298,7 @@ def failure(url: str) -> str:
 
 def run_size(size: str, *, static_root: str, seconds: int, warmup: int, connections: int):
     generation = ensure_database(size)
-    database = f"bench_{size}"
+    database = f"{PREFIX}{size}"
     subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "FLUSHDB"], check=False)
     logs = Path(tempfile.gettempdir()) / "cycle-bench-logs"  # kept after the run
     logs.mkdir(exist_ok=True)
@@ -410,10 +417,14 @@ def main() -> None:
         subprocess.run(
             [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
             cwd=ROOT,
-            env=portal_env("bench_demo", static_root=static_root),
+            env=portal_env(f"{PREFIX}demo", static_root=static_root),
             check=True,
         )
-        bare_env = {**os.environ, "SECRET_KEY": SECRET_KEY, "BARE_DATABASE_URL": f"{PG}/bench_bare"}
+        bare_env = {
+            **os.environ,
+            "SECRET_KEY": SECRET_KEY,
+            "BARE_DATABASE_URL": f"{PG}/{BARE_DATABASE}",
+        }
         bare_env.pop("DJANGO_SETTINGS_MODULE", None)
         bare = serve(
             ["bare.wsgi:application"],
@@ -435,7 +446,7 @@ def main() -> None:
                 section = [
                     f"#### {size}",
                     "",
-                    f"Database bench_{size} ready in {generation:.0f} s; load average "
+                    f"Database {PREFIX}{size} ready in {generation:.0f} s; load average "
                     f"{load_before} before, {load_average()} after (1, 5, 15 min).",
                     "",
                     table(rows, bare_rps),
