@@ -306,6 +306,26 @@ def test_the_add_form_offers_the_statuses_as_checkboxes(manager):
         assert f'name="{name}"' in response.text
 
 
+def test_a_registration_manager_finds_the_meeting_by_its_title(manager, session):
+    url = english("admin:autocomplete")
+    query = "app_label=participants&model_name=staffmessage&field_name=meeting&term=Workshop"
+
+    response = manager.get(f"{url}?{query}")
+
+    assert response.status_code == 200
+    assert [result["id"] for result in response.json()["results"]] == [str(session.meeting.pk)]
+
+
+def test_a_draft_leads_to_its_preview(manager, session):
+    message = write(session.meeting)
+
+    response = manager.get(english("admin:participants_staffmessage_change", message.pk))
+
+    assert response.status_code == 200
+    assert f'href="{preview_url(message)}">Preview and send</a>' in response.text
+    assert 'name="subject_en"' in response.text
+
+
 def test_a_session_of_another_meeting_is_refused_clearly(manager, session):
     elsewhere = SessionFactory()
 
