@@ -89,7 +89,7 @@ def build(
             message.extra_headers["List-Unsubscribe"] = f"<{context['stop_url']}>"
             message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         confirmed = [r.session for r in registrations if r.status == Registration.Status.CONFIRMED]
-        if confirmed:
+        if confirmed and not context.get("no_calendar"):
             message.attach(
                 f"{slugify(gettext('meeting'))}.ics",
                 sessions_calendar(meeting=meeting, sessions=confirmed, url=context["meeting_url"]),
@@ -131,6 +131,7 @@ def build_delivery(delivery: Delivery) -> EmailMultiAlternatives:
     if delivery.kind in Delivery.STOPPABLE:
         context["stop_token"] = tokens.stop_token(participant=delivery.participant)
     if delivery.kind == Delivery.Kind.FOLLOW_UP:
+        context["no_calendar"] = True  # the meeting is over: nothing to add to a diary
         with translation.override(delivery.language):
             path = reverse(
                 "participants:feedback",

@@ -81,6 +81,7 @@ def test_follow_up_goes_once_per_person_a_day_after_the_end(captured, mailoutbox
     assert (link.participant_id, link.meeting_id) == (participant.pk, meeting.pk)
     html = message.alternatives[0][0]
     assert "#findings-title" in html and "/en/feedback/" in html
+    assert message.attachments == []  # the meeting is over: no calendar file
     delivery = Delivery.objects.get()
     assert (delivery.kind, delivery.key, delivery.language) == (
         Delivery.Kind.FOLLOW_UP,
