@@ -1,23 +1,62 @@
-"""The findings-per-theme chart of the explorer: bar geometry for a server-rendered SVG.
+"""Per-theme charts: bar geometry for a server-rendered SVG, one stacked bar per theme.
 
-The template draws it (templates/themes/includes/chart.html) next to a table of the same
-numbers; nothing here needs JavaScript. Lengths are in SVG user units of the viewBox and are
-given as strings: Django would otherwise write floats with a decimal comma in French.
+Two charts use it: the explorer's findings by kind, the follow-up page's recommendations by
+status. The template draws either (templates/themes/includes/chart.html) next to a table of
+the same numbers; nothing here needs JavaScript. Lengths are in SVG user units of the viewBox
+and are given as strings: Django would otherwise write floats with a decimal comma in French.
 """
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Finding
+from .models import Finding, FollowUpStatus
 
-# The series, in the order the bars are stacked and the table's columns are read.
-SERIES = [
-    (Finding.Kind.OPPORTUNITY, _("Opportunities")),
-    (Finding.Kind.RISK, _("Risks")),
-    (Finding.Kind.RECOMMENDATION, _("Recommendations")),
-]
-KIND_PLURALS = dict(SERIES)
+
+@dataclass(frozen=True)
+class ChartKind:
+    """What a chart counts: its series, in the order the bars are stacked and the table's
+    columns are read (each the name of a count on the themes given to `build_chart`), and
+    the words around it."""
+
+    series: list[tuple[str, str]]
+    title: str
+    note: str
+    caption: str
+    table_caption: str
+
+
+KINDS = ChartKind(
+    series=[
+        (Finding.Kind.OPPORTUNITY, _("Opportunities")),
+        (Finding.Kind.RISK, _("Risks")),
+        (Finding.Kind.RECOMMENDATION, _("Recommendations")),
+    ],
+    title=_("Opportunities, risks and recommendations per theme"),
+    note=_(
+        "For the findings that match the filters. A finding on several themes counts under "
+        "each of them."
+    ),
+    caption=_(
+        "Bar chart of the opportunities, risks and recommendations per theme; the table gives "
+        "the same numbers."
+    ),
+    table_caption=_("Findings per theme and kind"),
+)
+KIND_PLURALS = dict(KINDS.series)
+
+STATUSES = ChartKind(
+    series=FollowUpStatus.choices,
+    title=_("Status of the recommendations per theme"),
+    note=_(
+        "For the recommendations that match the filters. A recommendation on several themes "
+        "counts under each of them."
+    ),
+    caption=_(
+        "Bar chart of the recommendations per theme and status; the table gives the same numbers."
+    ),
+    table_caption=_("Recommendations per theme and status"),
+)
 
 # About a phone's width at 1:1, so that the 14-unit labels read as 14 pixels there.
 WIDTH = 360
@@ -89,26 +128,28 @@ class Row:
 @dataclass
 class Chart:
     rows: list[Row]
+    kind: ChartKind = KINDS
     height: int = 0
     width: int = WIDTH
     bar_height: int = BAR_HEIGHT
 
     @property
     def series(self) -> list[tuple[str, str]]:
-        return SERIES
+        return self.kind.series
 
     def __bool__(self) -> bool:
         return bool(self.rows)
 
 
-def build_chart(themes) -> Chart:
-    """Stacked horizontal bars, one per theme, from themes annotated with a count per kind.
+def build_chart(themes, kind: ChartKind = KINDS) -> Chart:
+    """Stacked horizontal bars, one per theme, from themes annotated with a count per series
+    of `kind` (by kind of finding: `Theme.objects.with_counts_among(findings)`).
 
-    `themes` is typically `Theme.objects.with_counts_among(findings)`; the longest bar takes
-    the whole width, the others are to scale.
+    The longest bar takes the whole width, the others are to scale.
     """
     themes = list(themes)
-    totals = [sum(getattr(theme, kind) for kind, _label in SERIES) for theme in themes]
+    series = kind.series
+    totals = [sum(getattr(theme, key) for key, _label in series) for theme in themes]
     scale = BARS_WIDTH / max(totals, default=1) if any(totals) else 0
     rows = []
     top = 0
@@ -123,18 +164,18 @@ def build_chart(themes) -> Chart:
                 Line(text, units(top + LABEL_HEIGHT - 6 + number * LABEL_LINE_HEIGHT))
                 for number, text in enumerate(lines)
             ],
-            counts=[(kind, label, getattr(theme, kind)) for kind, label in SERIES],
+            counts=[(key, label, getattr(theme, key)) for key, label in series],
             total=total,
             bar_y=units(bar_y),
             total_x=units(total * scale + 6),
             total_y=units(bar_y + BAR_HEIGHT - 4),
         )
         x = 0.0
-        for kind, label, count in row.counts:
+        for key, label, count in row.counts:
             if count:
                 width = count * scale
-                row.segments.append(Segment(kind, label, count, units(x), units(width)))
+                row.segments.append(Segment(key, label, count, units(x), units(width)))
                 x += width
         rows.append(row)
         top = bar_y + BAR_HEIGHT + ROW_GAP
-    return Chart(rows=rows, height=max(top - ROW_GAP, 0))
+    return Chart(rows=rows, kind=kind, height=max(top - ROW_GAP, 0))

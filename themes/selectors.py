@@ -1,12 +1,14 @@
 """Reads of the theme pages that take more than one queryset method."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch, Q
 
 from events.models import Meeting
 
-from .models import PUBLIC_STATUSES, Finding, Theme
+from .models import PUBLIC_STATUSES, Addressee, Finding, FollowUpStatus, Theme
 from .templatetags.findings import group_by_kind
 
 # A theme page shows the latest findings of each kind and the latest meetings; the rest is
@@ -73,3 +75,86 @@ def theme_meetings(theme: Theme):
         .with_listing()
         .order_by("-start")[:MEETINGS_ON_THEME_PAGE]
     )
+
+
+# --- The follow-up of recommendations --------------------------------------------------
+
+
+def public_recommendations():
+    """The recommendations of the meetings the public may see."""
+    return Finding.objects.public().filter(kind=Finding.Kind.RECOMMENDATION)
+
+
+def with_addressees(recommendations):
+    """What a recommendation card shows: a finding card's, and whom it is addressed to."""
+    return recommendations.for_cards().prefetch_related(
+        Prefetch("addressees", queryset=Addressee.objects.select_related("organisation"))
+    )
+
+
+def count_by_status(recommendations) -> dict[str, int]:
+    """How many recommendations have each follow-up status, in one query."""
+    return recommendations.aggregate(
+        **{
+            status: Count("pk", filter=Q(follow_up_status=status), distinct=True)
+            for status in FollowUpStatus.values
+        }
+    )
+
+
+def themes_by_status(recommendations):
+    """The themes of these recommendations, each with their count per status (for the chart)."""
+    return Theme.objects.filter(findings__in=recommendations.values("pk")).annotate(
+        **{
+            status: Count("findings", filter=Q(findings__follow_up_status=status), distinct=True)
+            for status in FollowUpStatus.values
+        }
+    )
+
+
+def for_recommendation_page(recommendations):
+    """A recommendation's own page: its card and citation, its status updates, and the public
+    findings it takes up and that take it up, with their meetings."""
+    public_findings = (
+        Finding.objects.public()
+        .select_related("meeting")
+        .order_by("meeting__start", "kind", "order", "pk")
+    )
+    return with_addressees(recommendations.for_page()).prefetch_related(
+        "status_updates",
+        Prefetch("takes_up", queryset=public_findings),
+        Prefetch("taken_up_by", queryset=public_findings),
+    )
+
+
+@dataclass
+class Step:
+    """One step of a recommendation's timeline: what happened (`kind`), when, and the
+    meeting, finding or status update it was."""
+
+    kind: str  # "takes_up", "made", "status" or "taken_up"
+    date: date
+    item: object
+
+
+# Of steps on the same day: the earlier recommendations, the meeting that made this one, its
+# status updates, then the findings that took it up.
+STEP_ORDER = ["takes_up", "made", "status", "taken_up"]
+
+
+def recommendation_timeline(recommendation: Finding) -> list[Step]:
+    """The chain of a recommendation in date order: what it takes up, the meeting that made
+    it, its status changes and the later findings that took it up. Needs the prefetches of
+    `for_recommendation_page`."""
+    steps = [
+        Step("takes_up", finding.meeting.local_start.date(), finding)
+        for finding in recommendation.takes_up.all()
+    ]
+    steps.append(Step("made", recommendation.meeting.local_start.date(), recommendation.meeting))
+    steps += [Step("status", update.date, update) for update in recommendation.status_updates.all()]
+    steps += [
+        Step("taken_up", finding.meeting.local_start.date(), finding)
+        for finding in recommendation.taken_up_by.all()
+    ]
+    # A stable sort: the status updates keep their own order (date, then entry) within a day.
+    return sorted(steps, key=lambda step: (step.date, STEP_ORDER.index(step.kind)))

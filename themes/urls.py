@@ -30,4 +30,10 @@ urlpatterns = [
         opendata.RecommendationJsonView.as_view(),
         name="recommendation_export_json",
     ),
+    path(_("recommendations/"), views.RecommendationListView.as_view(), name="recommendations"),
+    path(
+        _("recommendations/<int:pk>/"),
+        views.RecommendationDetailView.as_view(),
+        name="recommendation",
+    ),
 ]

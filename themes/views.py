@@ -1,14 +1,17 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from core.views import FilteredListMixin
 
-from .chart import KIND_PLURALS, build_chart
-from .filters import FindingFilter
-from .models import Finding, Theme
+from . import selectors
+from .chart import KIND_PLURALS, STATUSES, build_chart
+from .filters import FindingFilter, RecommendationFilter
+from .models import Finding, FollowUpStatus, Theme
 from .selectors import theme_findings_by_kind, theme_meetings, with_counts
 
 
@@ -83,9 +86,57 @@ class FindingDetailView(DetailView):
     def get_queryset(self):
         return Finding.objects.public().for_page()
 
+    def get(self, request, *args, **kwargs):
+        # One page per finding: a recommendation's is its follow-up page (`get_absolute_url`),
+        # and its address as a finding leads there, as a finding's address as a recommendation
+        # leads back should its kind change.
+        self.object = self.get_object()
+        if request.path != self.object.get_absolute_url():
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def get_context_data(self, **kwargs):
         finding = self.object
         return super().get_context_data(
             related_findings=Finding.objects.public().related_to(finding).for_cards()[:4],
             **kwargs,
+        )
+
+
+class RecommendationListView(FilteredListMixin, FilterView):
+    """Every public recommendation, newest meeting first: filtered, counted by status and
+    charted by theme and status."""
+
+    filterset_class = RecommendationFilter
+    template_name = "themes/recommendation_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.with_addressees(selectors.public_recommendations()).newest_first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(open_data_licence=settings.OPEN_DATA_LICENCE, **kwargs)
+        if not self.filterset.errors:
+            counts = selectors.count_by_status(self.filterset.without_status)
+            context["status_counts"] = [
+                {"status": status, "label": label, "count": counts[status]}
+                for status, label in FollowUpStatus.choices
+            ]
+            context["status_total"] = sum(counts.values())
+            context["chart"] = build_chart(selectors.themes_by_status(self.object_list), STATUSES)
+        return context
+
+
+class RecommendationDetailView(FindingDetailView):
+    """A recommendation's permanent page: its finding page, with its status, addressees and
+    the timeline of its follow-up."""
+
+    template_name = "themes/recommendation_detail.html"
+
+    def get_queryset(self):
+        return selectors.for_recommendation_page(Finding.objects.public())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            timeline=selectors.recommendation_timeline(self.object), **kwargs
         )
