@@ -340,8 +340,8 @@ class OnlineNotifyMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
-            return fieldsets  # nobody has registered for what is being created
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets  # nobody registered yet, or a page only to read
         result = []
         for name, options in fieldsets:
             fields = list(options["fields"])
@@ -353,7 +353,7 @@ class OnlineNotifyMixin:
     def online_sessions(self, form, formsets) -> list[Session] | None:
         raise NotImplementedError
 
-    def notify_online(self, request, form, formsets, meeting: Meeting) -> None:
+    def tell_new_link(self, request, form, formsets, meeting: Meeting) -> None:
         sessions = self.online_sessions(form, formsets)
         if sessions is None:
             if form.cleaned_data.get(NOTIFY_ONLINE):
@@ -428,7 +428,7 @@ class MeetingAdmin(OnlineNotifyMixin, ParticipantExportMixin, RegisteredMeetingA
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:
-            self.notify_online(request, form, formsets, form.instance)
+            self.tell_new_link(request, form, formsets, form.instance)
 
 
 RegisteredSessionAdmin = registered_admin(Session)
@@ -467,7 +467,7 @@ class SessionAdmin(OnlineNotifyMixin, ParticipantExportMixin, RegisteredSessionA
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:
-            self.notify_online(request, form, formsets, form.instance.meeting)
+            self.tell_new_link(request, form, formsets, form.instance.meeting)
 
 
 # Feedback: the answers to the form after a meeting, for staff only. Read only, never names

@@ -5,14 +5,16 @@ import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.models import Meeting
 from participants import online
+from participants.groups import CONTENT_EDITORS, REGISTRATION_MANAGERS
 from participants.models import Delivery, Registration
-from tests.factories import MeetingFactory, RegistrationFactory, SessionFactory
+from tests.factories import MeetingFactory, RegistrationFactory, SessionFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -374,3 +376,32 @@ def test_notify_service_queries_do_not_grow_with_participants(
     meeting.save()
     with django_assert_num_queries(7):
         assert online.online_access_notify(meeting=meeting, now=timezone.now()) == 12
+
+
+def staff_in(client, group: str):
+    user = StaffFactory(is_superuser=False)
+    user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    return client
+
+
+def test_content_editors_change_the_link_and_tell_participants(
+    client, meeting, people, captured, mailoutbox
+):
+    editor = staff_in(client, CONTENT_EDITORS)
+    with captured(execute=True):
+        save(editor, meeting_url(meeting), online_url=OTHER_LINK, notify_online="on")
+
+    assert len(mailoutbox) == 2
+
+
+def test_registration_managers_see_the_session_read_only(client, meeting, people):
+    """They may view meetings and sessions, not change them nor tell anyone."""
+    manager = staff_in(client, REGISTRATION_MANAGERS)
+    session = people["side"].session
+
+    response = manager.get(english("admin:events_session_change", session.pk))
+
+    assert response.status_code == 200
+    assert 'name="notify_online"' not in response.text
+    assert "https://visio.example.net/j/side" in response.text
