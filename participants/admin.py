@@ -573,13 +573,33 @@ class FeedbackAdmin(StaffAdmin):
 # Messages to participants
 
 
+class SessionOfMeetingField(forms.ModelChoiceField):
+    """Sessions named with their meeting (titles repeat from one meeting to the next), the
+    latest meetings first."""
+
+    def __init__(self, **kwargs):
+        sessions = Session.objects.select_related("meeting").order_by(
+            "-meeting__start", "meeting_id", "start", "order", "pk"
+        )
+        super().__init__(sessions, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.meeting.card_title} — {obj}"
+
+
 class StaffMessageForm(forms.ModelForm):
     """Who gets the message and what it says, in every language of the site."""
 
+    session = SessionOfMeetingField(
+        label=StaffMessage._meta.get_field("session").verbose_name,
+        help_text=StaffMessage._meta.get_field("session").help_text,
+        required=False,
+    )
     statuses = forms.MultipleChoiceField(
         label=StaffMessage._meta.get_field("statuses").verbose_name,
         help_text=StaffMessage._meta.get_field("statuses").help_text,
         choices=[(status.value, status.label) for status in StaffMessage.AUDIENCES],
+        initial=[Registration.Status.CONFIRMED],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one status to write to.")},
     )
@@ -592,14 +612,15 @@ class StaffMessageForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Every language, not only the default one: each participant reads their own.
         for code in languages.codes():
-            for name in languages.localized("subject", "body"):
-                if name.endswith(f"_{code.replace('-', '_')}") and name in self.fields:
-                    field = self.fields[name]
-                    field.required = True
-                    field.error_messages["required"] = gettext(
-                        "Required: each participant receives the message in their language "
-                        "(here: %(language)s)."
-                    ) % {"language": languages.name(code)}
+            for name in ("subject", "body"):
+                field = self.fields.get(f"{name}_{code.replace('-', '_')}")
+                if field is None:
+                    continue  # read only
+                field.required = True
+                field.error_messages["required"] = gettext(
+                    "Required: each participant receives the message in their language "
+                    "(here: %(language)s)."
+                ) % {"language": languages.name(code)}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -637,7 +658,7 @@ class StaffMessageAdmin(StaffAdmin, TranslationAdmin):
     list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "sent_at"]
     list_select_related = ["meeting", "session"]
     search_fields = languages.localized("subject")
-    autocomplete_fields = ["meeting", "session"]
+    autocomplete_fields = ["meeting"]
     sending_fields = ["created_by", "created_at", "sent_by", "sent_at", "recipient_count"]
     # "audience" stands for the statuses once the message is read only.
     readonly_fields = [*sending_fields, "deliveries", "audience"]
@@ -651,9 +672,8 @@ class StaffMessageAdmin(StaffAdmin, TranslationAdmin):
                 {
                     "fields": side_by_side(self.model, languages.localized("subject", "body")),
                     "description": _(
-                        "Each participant receives it in their language, with a greeting, "
-                        "the online link if their registration is confirmed, the link to "
-                        "their registrations and the link that stops messages."
+                        "Each participant receives it in their language; those whose "
+                        "registration is confirmed also get the online link, if there is one."
                     ),
                 },
             ),
@@ -816,7 +836,12 @@ class DeliveryAdmin(StaffAdmin):
         "created_at",
         "sent_at",
     ]
-    list_filter = ["kind", "status", ("meeting", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "status",
+        ("meeting", admin.RelatedOnlyFieldListFilter),
+        ("staff_message", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["participant", "meeting"]
     search_fields = ["participant__last_name", "participant__first_name", "participant__email"]
     date_hierarchy = "created_at"

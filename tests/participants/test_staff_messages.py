@@ -296,10 +296,11 @@ def test_a_registration_manager_writes_a_message(manager, session):
     assert message.created_by is not None
 
 
-def test_the_add_form_offers_the_statuses_as_checkboxes(manager):
+def test_the_add_form_offers_statuses_and_sessions_named_with_their_meeting(manager, session):
     response = manager.get(english("admin:participants_staffmessage_add"))
 
     assert response.status_code == 200
+    assert f'<option value="{session.pk}">Workshop on AI — Round table</option>' in response.text
     assert 'type="checkbox" name="statuses" value="confirmed"' in response.text
     assert 'value="pending"' not in response.text  # nobody is written to before confirming
     for name in ["subject_fr", "subject_en", "body_fr", "body_en"]:
