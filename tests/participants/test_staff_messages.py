@@ -2,11 +2,14 @@
 admin pages to write, preview and send them, and the read-only list of every e-mail."""
 
 import re
+import threading
+import time
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -604,3 +607,45 @@ def test_content_editors_do_not_see_the_emails(editor):
     response = editor.get(english("admin:participants_delivery_changelist"))
 
     assert response.status_code == 403
+
+
+# Sending at the same moment (PostgreSQL: row locks)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_five_clicks_on_send_at_the_same_moment_send_once(mailoutbox):
+    session = SessionFactory(capacity=None)
+    for _ in range(3):
+        register(session)
+    message = write(session.meeting)
+    user = StaffFactory()
+    barrier = threading.Barrier(5)
+    outcomes = []
+    slow = staff_messages._registrations_by_person
+
+    def slow_registrations(message):
+        result = slow(message)
+        time.sleep(0.05)  # a loaded server: without the lock, every click would send
+        return result
+
+    def click():
+        try:
+            barrier.wait()
+            fresh = StaffMessage.objects.get(pk=message.pk)
+            outcomes.append(send(fresh, user))
+        except staff_messages.StaffMessageError as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(staff_messages, "_registrations_by_person", slow_registrations):
+        threads = [threading.Thread(target=click) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert sorted(outcomes, key=str) == [3, *["already_sent"] * 4]
+    assert Delivery.objects.count() == 3
+    assert len(mailoutbox) == 3
