@@ -126,6 +126,9 @@ def clean_redis(queue: str) -> None:
     keys = list(client.scan_iter(match=f"*{queue}*"))
     if keys:
         client.delete(*keys)
+    for bindings in client.scan_iter(match="_kombu.binding.*", _type="set"):
+        for member in client.sscan_iter(bindings, match=f"*{queue}*"):
+            client.srem(bindings, member)
     client.close()
 
 

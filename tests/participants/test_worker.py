@@ -28,7 +28,9 @@ import time
 import uuid
 from pathlib import Path
 
+import kombu.pools
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection, transaction
@@ -125,7 +127,6 @@ def sink():
 @pytest.fixture
 def redis_queue():
     """A queue name of this test's own on Redis database 14; its keys are deleted after."""
-    redis = pytest.importorskip("redis")
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
     try:
         client.ping()
@@ -135,8 +136,13 @@ def redis_queue():
         pytest.skip("needs Redis on 127.0.0.1:6379 (CI starts one)")
     queue = f"cycle-portal-test-{uuid.uuid4().hex[:12]}"
     yield queue
-    # The queue, its bindings, and the messages that killed workers left unacknowledged.
-    client.delete(*client.scan_iter(match=f"*{queue}*"), "__placeholder__")
+    # The queue, its bindings, the workers' remote-control bindings (named after the queue),
+    # and the messages that killed workers left unacknowledged.
+    if keys := list(client.scan_iter(match=f"*{queue}*")):
+        client.delete(*keys)
+    for bindings in client.scan_iter(match="_kombu.binding.*", _type="set"):
+        for member in client.sscan_iter(bindings, match=f"*{queue}*"):
+            client.srem(bindings, member)
     for tag, raw in client.hscan_iter("unacked"):
         with contextlib.suppress(ValueError, IndexError, TypeError):
             if json.loads(raw)[2] == queue:
@@ -147,20 +153,26 @@ def redis_queue():
 
 @pytest.fixture
 def publish_to_broker(redis_queue, settings):
-    """This process publishes tasks to the test's queue, as the site does with a broker."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    """This process publishes tasks to the test's queue, as the site does with a broker.
+    Returns how many tasks wait in the queue."""
+    # Read before the change: Celery reads the Django settings at its first use.
     saved = {
         key: celery_app.conf[key]
         for key in ("broker_url", "task_always_eager", "task_default_queue")
     }
+    assert saved["task_always_eager"]
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.update(
         broker_url=REDIS_URL, task_always_eager=False, task_default_queue=redis_queue
     )
     # Celery builds its connection pool and routing once, from the configuration of then.
     celery_app.__dict__.pop("amqp", None)
     celery_app._pool = None
-    yield
-    celery_app.pool.force_close_all()
+    client = redis.Redis.from_url(REDIS_URL)
+    yield lambda: client.llen(redis_queue)
+    client.close()
+    # Kombu keeps its connection pools in a registry of its own, by address: closed, and gone.
+    kombu.pools.reset()
     celery_app.conf.update(saved)
     celery_app.__dict__.pop("amqp", None)
     celery_app._pool = None
@@ -213,7 +225,7 @@ def start_worker(redis_queue, sink, tmp_path):
                 "--without-mingle",
                 "--without-heartbeat",
                 "--loglevel",
-                "WARNING",
+                "INFO",
             ],
             cwd=BASE_DIR,
             env=environment,
@@ -230,6 +242,13 @@ def start_worker(redis_queue, sink, tmp_path):
         kill(worker)
     for log in logs:
         log.close()
+
+
+def ready(worker: subprocess.Popen) -> None:
+    """Waits until the worker has started, run its sweep, and takes tasks."""
+    wait_until(
+        lambda: " ready." in worker.log.read_text(), seconds=30, what="ready", workers=[worker]
+    )
 
 
 def kill(worker: subprocess.Popen) -> None:
@@ -281,12 +300,14 @@ def statuses() -> dict[str, int]:
 def test_registration_is_answered_at_once_and_its_e_mail_leaves_when_a_worker_starts(
     client, session, sink, publish_to_broker, start_worker
 ):
+    waiting = publish_to_broker
     response = client.post("/fr/inscription/atelier/", form_data(session))
 
     assert response.status_code == 302
     assert response["Location"] == reverse("participants:check_email", args=["atelier"])
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.QUEUED
+    assert waiting() == 1
     assert sink.accepted == []
 
     worker = start_worker()
@@ -309,9 +330,13 @@ def test_registration_is_answered_at_once_and_its_e_mail_leaves_when_a_worker_st
     assert statuses() == {"sent": 2}
 
 
-def test_a_worker_killed_mid_batch_loses_and_repeats_no_e_mail(sink, start_worker):
+def test_a_worker_killed_mid_batch_loses_and_repeats_no_e_mail(
+    sink, publish_to_broker, start_worker
+):
+    waiting = publish_to_broker
     ids = make_batch(500, Registration.Status.WAITLISTED)  # no .ics: a quicker test
     outbox.dispatch(ids)
+    assert waiting() == 500
     sink.hold_after = 100
 
     worker = start_worker()
@@ -335,9 +360,12 @@ def test_a_worker_killed_mid_batch_loses_and_repeats_no_e_mail(sink, start_worke
     assert sorted(sink.message_ids()) == sorted(expected)
 
 
-def test_a_refused_e_mail_is_tried_again_later_and_arrives_once(sink, start_worker):
+def test_a_refused_e_mail_is_tried_again_later_and_arrives_once(
+    sink, publish_to_broker, start_worker
+):
     sink.refuse = 2
     worker = start_worker()
+    ready(worker)  # its sweep done: the e-mail recorded next is sent by one task alone
     [delivery_id] = make_batch(1)
     started = time.monotonic()
     outbox.dispatch([delivery_id])
