@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from participants import staff_messages
+from participants import staff_messages, tokens
 from participants.groups import CONTENT_EDITORS, REGISTRATION_MANAGERS
 from participants.models import Delivery, Registration, StaffMessage
 from tests.factories import (
@@ -416,11 +416,17 @@ def test_the_preview_links_open_nothing_of_the_participants(client, manager, ses
     message = write(session.meeting)
     previews = manager.get(preview_url(message)).context["previews"]
     text = previews[0]["text"]
-    stop_path = re.search(r"https?://[^/\s]+(/\w\w/messages/(?:stop|arret)/[^\s\"]+/)", text)[1]
+    stop_path, token = re.search(r"https?://[^/\s]+(/\w\w/messages/\w+/([^\s/]+)/)", text).groups()
+    manage_token = re.search(r"/inscription/\w+/([^\s/]+)/", text)[1]
 
     client.logout()
-    client.post(stop_path)
+    response = client.post(stop_path)
 
+    # The person's links, with a key that is not theirs: refused.
+    assert tokens.read_stop_token(token).participant_id == registration.participant_id
+    assert tokens.read_stop_token(token).key != registration.participant.manage_key
+    assert tokens.read_manage_token(manage_token).key != registration.participant.manage_key
+    assert response.status_code != 302
     registration.participant.refresh_from_db()
     assert registration.participant.messages_stopped_at is None
 
