@@ -203,11 +203,35 @@ class MeetingAdmin(RegisteredMeetingAdmin):
     form = MeetingThemesForm
     list_filter = [*RegisteredMeetingAdmin.list_filter, "themes"]
     fieldsets = with_themes(RegisteredMeetingAdmin.fieldsets)
+    readonly_fields = [*RegisteredMeetingAdmin.readonly_fields, "theme_names"]
     inlines = [*RegisteredMeetingAdmin.inlines, FindingInline]
 
     def copy_related(self, original, copy):
         super().copy_related(original, copy)
         copy.themes.set(original.themes.all())
+
+    def get_fieldsets(self, request, obj=None):
+        """Staff who may only view the meeting see its themes as text: `themes` is a field of
+        the form, not of the model, so the admin cannot show it read-only by itself."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "theme_names" if field == "themes" else field for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("themes"))
+    def theme_names(self, obj) -> str:
+        return ", ".join(theme.name for theme in obj.themes.all()) or "—"
 
 
 # --- Follow-up of recommendations ------------------------------------------------------------

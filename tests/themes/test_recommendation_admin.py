@@ -205,3 +205,24 @@ def test_only_a_recommendation_of_an_earlier_meeting_can_be_taken_up(staff_clien
 
 def test_a_recommendation_is_added_with_its_meeting_not_in_the_follow_up_list(staff_client):
     assert staff_client.get(reverse("admin:themes_recommendation_add")).status_code == 403
+
+
+def test_staff_who_may_only_view_a_meeting_see_its_themes(client):
+    """« Gestion des inscriptions » view meetings without changing them: the page shows the
+    themes as text (it failed with a 500 before)."""
+    from django.contrib.auth.models import Group
+
+    from participants.groups import REGISTRATION_MANAGERS
+    from tests.factories import ThemeFactory
+
+    meeting = MeetingFactory()
+    meeting.themes.set([ThemeFactory(name_fr="Désarmement")])
+    user = StaffFactory(is_superuser=False)
+    user.groups.add(Group.objects.get(name=REGISTRATION_MANAGERS))
+    client.force_login(user)
+
+    response = client.get(reverse("admin:events_meeting_change", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    assert "Désarmement" in response.content.decode()
+    assert 'name="themes"' not in response.content.decode()
