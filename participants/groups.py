@@ -30,6 +30,10 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "events.speaker": ALL,
         "themes.theme": ALL,
         "themes.finding": ALL,
+        # The follow-up of recommendations: their addressees and status updates.
+        "themes.recommendation": ("change", "view"),
+        "themes.addressee": ALL,
+        "themes.statusupdate": ALL,
     },
     # Participants and registrations, the messages to them (written and sent) and the record
     # of every e-mail; meetings and sessions only to find and filter them.
@@ -38,6 +42,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "participants.registration": ALL,
         "participants.staffmessage": ("add", "change", "view", "send"),
         "participants.delivery": ("view",),
+        "participants.feedback": ("view",),
         "events.meeting": ("view",),
         "events.session": ("view",),
     },

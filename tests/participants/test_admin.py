@@ -549,6 +549,8 @@ def test_staff_groups_exist_after_migrate_with_their_permissions():
 
     assert editor_apps == {"events", "themes"}
     assert editors.permissions.filter(codename="change_finding").exists()
+    assert editors.permissions.filter(codename="add_statusupdate").exists()
+    assert not editors.permissions.filter(codename="add_recommendation").exists()
     assert manager_codenames == {
         "add_participant",
         "change_participant",
@@ -563,6 +565,7 @@ def test_staff_groups_exist_after_migrate_with_their_permissions():
         "view_staffmessage",
         "send_staffmessage",
         "view_delivery",
+        "view_feedback",
         "view_meeting",
         "view_session",
     }
@@ -587,7 +590,7 @@ def test_create_staff_groups_command_recreates_deleted_groups():
     call_command("create_staff_groups", stdout=out)
 
     assert Group.objects.filter(name__in=[CONTENT_EDITORS, REGISTRATION_MANAGERS]).count() == 2
-    assert f"{REGISTRATION_MANAGERS}: 15 permissions" in out.getvalue()
+    assert f"{REGISTRATION_MANAGERS}: 16 permissions" in out.getvalue()
 
 
 @pytest.mark.parametrize(
