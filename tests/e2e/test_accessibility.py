@@ -69,6 +69,15 @@ def finding_path() -> str:
     return finding.get_absolute_url()
 
 
+def recommendation_path() -> str:
+    """The recommendation of 15 April 2025 that the example meeting takes up: its timeline
+    has both meetings."""
+    recommendation = Finding.objects.public().filter(
+        meeting__slug=MEETING_SLUG, kind=Finding.Kind.RECOMMENDATION, taken_up_by__isnull=False
+    )
+    return recommendation.first().get_absolute_url()
+
+
 def example_sessions():
     return Session.objects.filter(meeting__slug=EXAMPLE_SLUG).order_by("start")
 
@@ -124,6 +133,8 @@ PAGES = [
     Page("explorer", lambda: reverse("themes:explorer")),
     Page("explorer-bad-filter", lambda: reverse("themes:explorer") + "?year=abc", status=400),
     Page("finding", finding_path),
+    Page("recommendations", lambda: reverse("themes:recommendations")),
+    Page("recommendation", recommendation_path),
     Page("organisation", lambda: reverse("events:organisation", kwargs={"slug": OIF})),
     Page("search", search_path),
     Page("register", lambda: reverse("participants:register", kwargs={"slug": EXAMPLE_SLUG})),

@@ -78,6 +78,15 @@ MORE_PAGES = [
     Page("search-nothing-found", lambda: search(q="zzzz")),
     Page("search-too-long", lambda: search(q="a" * 201), status=400),
     Page("search-empty", lambda: search(q="")),
+    Page(
+        "recommendations-filtered",
+        lambda: reverse("themes:recommendations") + "?" + urlencode({"status": "proposed"}),
+    ),
+    Page(
+        "recommendations-bad-filter",
+        lambda: reverse("themes:recommendations") + "?status=abandoned",
+        status=400,
+    ),
     Page("feedback-answered", feedback_answered_path),
 ]
 
@@ -86,6 +95,9 @@ SHOWN = {
     "search": 'class="card search-result"',
     "search-one-kind": 'class="card search-result"',
     "explorer": 'class="chart"',
+    "recommendations": 'class="chart"',
+    "recommendations-filtered": 'class="label label--status label--proposed"',
+    "recommendation": 'class="timeline__step timeline__step--taken_up"',
     "explorer-filtered": 'class="finding finding--risk"',
     "meetings-searched": 'class="card',
     "feedback": "<fieldset",

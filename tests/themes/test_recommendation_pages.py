@@ -268,12 +268,6 @@ def test_list_links_the_feed_and_the_exports_with_its_filters(client, followed):
     assert 'href="/en/recommendations/export.csv?status=proposed"' in page
 
 
-def test_navigation_leads_to_the_list(client, followed):
-    page = client.get("/fr/recommandations/").text
-
-    assert '<a href="/fr/recommandations/" aria-current="page">Recommandations</a>' in page
-
-
 # --- A recommendation's page -------------------------------------------------------------
 
 
