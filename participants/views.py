@@ -46,6 +46,27 @@ class LinkErrorMixin:
         return render(self.request, "participants/link_invalid.html", context, status=status)
 
 
+class PersonLinkMixin(LinkErrorMixin):
+    """A page opened through a signed link that names a person (`read_token` reads it): the
+    link's person, unless the link was altered (400) or revoked (410, as anonymisation does).
+    `link_checked` goes on from there."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.link = self.read_token(kwargs["token"])
+        except tokens.LinkInvalid:
+            return self.link_error("invalid", status=400)
+        self.participant = Participant.objects.filter(
+            pk=self.link.participant_id, manage_key=self.link.key, anonymised_at__isnull=True
+        ).first()
+        if self.participant is None:
+            return self.link_error("revoked")
+        return self.link_checked(request, *args, **kwargs)
+
+    def link_checked(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
 class RegisterView(MeetingFromUrlMixin, FormView):
     template_name = "participants/register.html"
     form_class = RegistrationForm
@@ -235,25 +256,14 @@ class PrivacyView(TemplateView):
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class StopMessagesView(LinkErrorMixin, TemplateView):
+class StopMessagesView(PersonLinkMixin, TemplateView):
     """The link at the foot of reminders and staff messages: no more of them, without an
     account. Opening it asks to confirm (mail scanners open links); the button, or a mail
     program's one-click unsubscribe (RFC 8058: a POST with no form of ours, hence no CSRF
     token), stops them. The signed link is the only credential."""
 
     template_name = "participants/stop_messages.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            link = tokens.read_stop_token(kwargs["token"])
-        except tokens.LinkInvalid:
-            return self.link_error("invalid", status=400)
-        self.participant = Participant.objects.filter(
-            pk=link.participant_id, manage_key=link.key, anonymised_at__isnull=True
-        ).first()
-        if self.participant is None:
-            return self.link_error("revoked")
-        return super().dispatch(request, *args, **kwargs)
+    read_token = staticmethod(tokens.read_stop_token)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(stopped_at=self.participant.messages_stopped_at, **kwargs)
@@ -263,7 +273,7 @@ class StopMessagesView(LinkErrorMixin, TemplateView):
         return HttpResponseRedirect(request.path)
 
 
-class FeedbackView(LinkErrorMixin, FormView):
+class FeedbackView(PersonLinkMixin, FormView):
     """The feedback form after a meeting, opened through the link of the follow-up e-mail:
     no account, one answer per person who took part. The signed link is the only credential.
     Once answered, the link shows a thank-you page."""
@@ -276,18 +286,11 @@ class FeedbackView(LinkErrorMixin, FormView):
     closed_status = {"expired": 410, "not_participant": 403}
     refused_post_status = {"not_ended": 403, "answered": 409}
 
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            link = tokens.read_feedback_token(kwargs["token"])
-        except tokens.LinkInvalid:
-            return self.link_error("invalid", status=400)
-        self.participant = Participant.objects.filter(
-            pk=link.participant_id, manage_key=link.key, anonymised_at__isnull=True
-        ).first()
-        if self.participant is None:
-            return self.link_error("revoked")
+    read_token = staticmethod(tokens.read_feedback_token)
+
+    def link_checked(self, request, *args, **kwargs):
         self.meeting = Meeting.objects.filter(
-            pk=link.meeting_id, status=Meeting.Status.PUBLISHED
+            pk=self.link.meeting_id, status=Meeting.Status.PUBLISHED
         ).first()
         if self.meeting is None:
             raise Http404
@@ -297,7 +300,7 @@ class FeedbackView(LinkErrorMixin, FormView):
             )
         except follow_up.FeedbackRefused as refused:
             return self.closed(refused.reason)
-        return super().dispatch(request, *args, **kwargs)
+        return super().link_checked(request, *args, **kwargs)
 
     def closed(self, reason: str):
         status = self.closed_status.get(reason, 200)
