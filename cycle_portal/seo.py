@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from events.models import Meeting, Organisation
 from themes.models import Finding, Theme
+from themes.selectors import public_recommendations
 
 
 class PortalSitemap(Sitemap):
@@ -42,6 +43,7 @@ class PageSitemap(PortalSitemap):
             "events:list",
             "themes:list",
             "themes:explorer",
+            "themes:recommendations",
             "events:about",
             "events:accessibility",
             "participants:privacy",
@@ -68,8 +70,29 @@ class ThemeSitemap(PortalSitemap):
 
 
 class FindingSitemap(PortalSitemap):
+    """Opportunities and risks: a recommendation's page is that of its follow-up (below)."""
+
     def items(self):
-        return Finding.objects.public().only("pk").order_by("meeting_id", "pk")
+        return (
+            Finding.objects.public()
+            .exclude(kind=Finding.Kind.RECOMMENDATION)
+            .only("pk", "kind")
+            .order_by("meeting_id", "pk")
+        )
+
+
+class RecommendationSitemap(PortalSitemap):
+    """Each public recommendation's follow-up page, modified when its status last changed."""
+
+    def items(self):
+        return (
+            public_recommendations()
+            .only("pk", "kind", "follow_up_date")
+            .order_by("meeting_id", "pk")
+        )
+
+    def lastmod(self, recommendation):
+        return recommendation.follow_up_date
 
 
 class OrganisationSitemap(PortalSitemap):
@@ -92,6 +115,7 @@ SITEMAPS = {
     "events": MeetingSitemap,
     "themes": ThemeSitemap,
     "findings": FindingSitemap,
+    "recommendations": RecommendationSitemap,
     "organisations": OrganisationSitemap,
 }
 

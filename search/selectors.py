@@ -8,6 +8,11 @@ query stops early, so that the time does not grow with the data (docs/search.md)
 the quick start: every word must appear in the texts, compared without case or accents
 (search/folding.py).
 
+A recommendation is also found by the words of its follow-up notes (its status updates'):
+on PostgreSQL they are part of the finding's stored vectors (0004_status_update_notes.py), on
+SQLite they are matched like the other texts; a result found only by a note shows that note
+as its excerpt.
+
 A record whose title is missing in the page's language is shown in the other language (the
 modeltranslation fallback), so it is searched in that language too: the search covers what
 the pages show.
@@ -28,6 +33,7 @@ from django.contrib.postgres.search import (
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, DataError, connection, transaction
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     Exists,
@@ -36,11 +42,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -48,7 +55,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.models import Meeting, MeetingOrganiser, Organisation
-from themes.models import Finding, Theme
+from themes.models import Finding, StatusUpdate, Theme
 
 from .folding import Fold, fold, marked_spans
 
@@ -89,6 +96,9 @@ class Kind:
     stored: bool
     url: Callable[[object], str]
     counted: Callable[[int], str]
+    # Whether the record is also found by the notes of its status updates (a recommendation's
+    # follow-up): on PostgreSQL they are in its stored vectors (0004_status_update_notes.py).
+    notes: bool = False
 
 
 def public_organisers() -> QuerySet:
@@ -99,6 +109,33 @@ def public_organisers() -> QuerySet:
                 organisation=OuterRef("pk"), meeting__in=Meeting.objects.public()
             )
         )
+    )
+
+
+class Joined(Aggregate):
+    """Texts of a group joined with spaces: string_agg on PostgreSQL, group_concat on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ' ')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def notes(language: str, other: str) -> Subquery:
+    """The notes of a finding's status updates, joined, as its page shows them in `language`:
+    each in that language, or in the other where it has no translation."""
+    shown = Coalesce(
+        NullIf(f"note_{language}", Value("")), f"note_{other}", Value(""), output_field=TextField()
+    )
+    return Subquery(
+        StatusUpdate.objects.filter(recommendation=OuterRef("pk"))
+        .order_by()
+        .values("recommendation")
+        .annotate(joined=Joined(shown))
+        .values("joined"),
+        output_field=TextField(),
     )
 
 
@@ -132,6 +169,7 @@ KINDS = {
             stored=True,
             url=lambda finding: finding.get_absolute_url(),
             counted=lambda n: ngettext("%(count)d finding", "%(count)d findings", n),
+            notes=True,
         ),
         Kind(
             key="themes",
@@ -332,7 +370,18 @@ def full_text(kind: Kind, text: str, language: str, other: str):
 
 def marked(rows: QuerySet, kind: Kind, queries, language: str, other: str) -> QuerySet:
     """The rows with their title and excerpt marked (ts_headline): PostgreSQL computes them
-    for the rows of the page only, after the LIMIT."""
+    for the rows of the page only, after the LIMIT. With their notes marked too, for a
+    recommendation found by the words of a note."""
+    if kind.notes:
+        translated = ~missing([kind.title], language)
+        rows = rows.annotate(
+            notes_text=shown_in(translated, notes(language, other), notes(other, language)),
+            notes_marked=shown_in(
+                translated,
+                notes_headline(notes(language, other), queries[language], language),
+                notes_headline(notes(other, language), queries[other], other),
+            ),
+        )
     return rows.annotate(
         title_marked=shown_in(
             ~missing([kind.title], language),
@@ -344,6 +393,17 @@ def marked(rows: QuerySet, kind: Kind, queries, language: str, other: str) -> Qu
             headline(kind.excerpt, queries[language], language, **EXCERPT),
             headline(kind.excerpt, queries[other], other, **EXCERPT),
         ),
+    )
+
+
+def notes_headline(joined: Subquery, query: SearchQuery, language: str) -> SearchHeadline:
+    return SearchHeadline(
+        Coalesce(joined, Value(""), output_field=TextField()),
+        query,
+        config=CONFIGS[language],
+        start_sel=START,
+        stop_sel=STOP,
+        **EXCERPT,
     )
 
 
@@ -439,24 +499,34 @@ def simple_match(kind: Kind, text: str, language: str, other: str) -> QuerySet:
     words = [word for word in {fold(word) for word in text.split()[:10]} if word]
     columns = [f"{field}_{code}" for field in kind.fields for code in (language, other)]
 
-    def every_word_in(fields, code) -> Q:
+    def every_word_in(fields, code, with_notes=False) -> Q:
         if not words:  # only marks, which fold away: nothing to look for
             return Q(pk__in=[])
         condition = Q()
         for word in words:
-            condition &= Q.create(
-                [(f"folded_{field}_{code}__contains", word) for field in fields], connector=Q.OR
-            )
+            places = [(f"folded_{field}_{code}__contains", word) for field in fields]
+            if with_notes:
+                places.append((f"folded_notes_{code}__contains", word))
+            condition &= Q.create(places, connector=Q.OR)
         return condition
 
     fields = kind.fields
     translated = ~missing([kind.title], language)
+    folded = {f"folded_{column}": Fold(column) for column in columns}
+    rows = kind.queryset()
+    if kind.notes:
+        folded |= {
+            f"folded_notes_{language}": Fold(notes(language, other)),
+            f"folded_notes_{other}": Fold(notes(other, language)),
+        }
+        rows = rows.annotate(
+            notes_text=shown_in(translated, notes(language, other), notes(other, language))
+        )
     return (
-        kind.queryset()
-        .alias(**{f"folded_{column}": Fold(column) for column in columns})
+        rows.alias(**folded)
         .filter(
-            (translated & every_word_in(fields, language))
-            | (~translated & every_word_in(fields, other))
+            (translated & every_word_in(fields, language, kind.notes))
+            | (~translated & every_word_in(fields, other, kind.notes))
         )
         .annotate(
             rank=Case(
@@ -475,12 +545,22 @@ def shown(item, kind: Kind, text: str, language: str, other: str):
     """The result with its link, and its title and excerpt as HTML with the words marked."""
     item.url = kind.url(item)
     source = displayed(item, kind.excerpt, language, other)
+    item.excerpt_is_note = False
     if hasattr(item, "excerpt_marked"):
         item.excerpt_marked = with_ellipses(item.excerpt_marked.strip(), source)
+        noted = (getattr(item, "notes_marked", None) or "").strip()
+        if kind.notes and START not in item.excerpt_marked and START in noted:
+            # Found by a note of its follow-up: the note is the excerpt.
+            item.excerpt_marked = with_ellipses(noted, item.notes_text or "")
+            item.excerpt_is_note = True
     else:  # SQLite: marked here, more simply
         words = text.split()[:10]
         item.title_marked = mark_words(displayed(item, [kind.title], language, other), words)
         item.excerpt_marked = mark_words(passage(source, words), words)
+        if kind.notes and START not in item.excerpt_marked and item.notes_text:
+            noted = mark_words(passage(item.notes_text, words), words)
+            if START in noted:
+                item.excerpt_marked, item.excerpt_is_note = noted, True
     item.title_html = marked_html(item.title_marked)
     item.excerpt_html = marked_html(item.excerpt_marked)
     return item

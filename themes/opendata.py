@@ -12,7 +12,7 @@ import datetime as dt
 from django import forms
 from django.contrib.syndication.views import Feed
 from django.db.models import Case, Prefetch, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +29,9 @@ from events.models import MeetingOrganiser
 from events.opendata import dates, where
 
 from .citations import finding_citation
+from .filters import RecommendationFilter
 from .models import Addressee, Finding, StatusUpdate, Theme
+from .selectors import public_recommendations
 
 # Opportunities, risks, recommendations: the order of the meeting page.
 KIND_RANK = Case(
@@ -190,18 +192,6 @@ class FindingFeed(Feed):
 # Recommendations: their follow-up as open data, and an Atom feed of their status changes.
 # What they say comes from the public notes; who recorded a change (`created_by`) is for
 # staff only and never appears here.
-
-
-def recommendations_url() -> str:
-    """The list of recommendations (the explorer's recommendations until it exists)."""
-    try:
-        return reverse("themes:recommendations")
-    except NoReverseMatch:
-        return f"{reverse('themes:explorer')}?kind={Finding.Kind.RECOMMENDATION}"
-
-
-def public_recommendations():
-    return Finding.objects.public().filter(kind=Finding.Kind.RECOMMENDATION)
 
 
 def linked_findings():
@@ -366,11 +356,20 @@ def recommendation_row(record: dict) -> dict:
 
 
 class RecommendationExportMixin:
+    """The recommendations of the follow-up page, with its filters (`?status=implemented`,
+    `addressee`, `theme`, `meeting`, `year`): an unknown value answers 400."""
+
     filename = gettext_lazy("recommendations")
     fields = RECOMMENDATION_FIELDS
 
+    def get(self, request, *args, **kwargs):
+        self.filterset = RecommendationFilter(request.GET, queryset=open_recommendations())
+        if not self.filterset.is_valid():
+            return self.render_errors(self.filterset.form.errors)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return open_recommendations().order_by("meeting__start", "meeting_id", "order", "pk")
+        return self.filterset.qs.order_by("meeting__start", "meeting_id", "order", "pk")
 
     def get_record(self, recommendation) -> dict:
         return recommendation_record(recommendation, self.absolute)
@@ -402,7 +401,7 @@ class RecommendationStatusFeed(Feed):
         return _("Francophone meeting cycle on peace, stability and disarmament")
 
     def link(self):
-        return recommendations_url()
+        return reverse("themes:recommendations")
 
     def feed_url(self):
         return reverse("themes:recommendation_feed")

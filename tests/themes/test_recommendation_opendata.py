@@ -399,15 +399,21 @@ def build(size: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "name",
-    ["recommendation_export_json", "recommendation_export_csv", "recommendation_feed"],
+    ("name", "query"),
+    [
+        ("recommendation_export_json", ""),
+        ("recommendation_export_json", "?status=implemented&addressee=oif"),
+        ("recommendation_export_csv", ""),
+        ("recommendation_feed", ""),
+        ("sitemap", ""),
+    ],
 )
 def test_open_data_queries_do_not_grow_with_the_recommendations(
-    client, django_assert_max_num_queries, name
+    client, django_assert_max_num_queries, name, query
 ):
-    path = url(f"themes:{name}")
+    path = (url(f"themes:{name}") if name != "sitemap" else "/sitemap.xml") + query
     build(3)
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(15) as small:
         assert client.get(path).status_code == 200
     build(297)
 
@@ -417,3 +423,72 @@ def test_open_data_queries_do_not_grow_with_the_recommendations(
     assert response.status_code == 200
     if name == "recommendation_export_json":
         assert json.loads(response.content)["count"] == 300
+
+
+# Filters: those of the recommendations page.
+
+
+def test_exports_take_the_filters_of_the_recommendations_page(client):
+    followed_recommendation()
+    recommendation(title_en="Still proposed")
+
+    implemented = json.loads(
+        client.get("/en/recommendations/export.json?status=implemented").content
+    )
+    to_states = csv_records(client.get("/en/recommendations/export.csv?addressee=states"))
+    to_unidir = json.loads(client.get("/en/recommendations/export.json?addressee=unidir").content)
+    proposed = json.loads(client.get("/en/recommendations/export.json?status=proposed").content)
+
+    assert [r["title"] for r in implemented["results"]] == ["A shared ethical framework"]
+    assert [r["title"] for r in to_states] == ["A shared ethical framework"]
+    assert [r["title"] for r in to_unidir["results"]] == ["A shared ethical framework"]
+    assert sorted(r["title"] for r in proposed["results"]) == [
+        "Still proposed",
+        "Taken up in Dakar",
+    ]
+
+
+@pytest.mark.parametrize("query", ["status=abandoned", "addressee=nobody", "year=abc"])
+def test_exports_refuse_an_unknown_filter_value_with_a_400(client, query):
+    recommendation()
+
+    as_json = client.get(f"/en/recommendations/export.json?{query}")
+    as_csv = client.get(f"/en/recommendations/export.csv?{query}")
+
+    assert as_json.status_code == 400
+    field = query.split("=")[0]
+    assert field in json.loads(as_json.content)["errors"]
+    assert as_csv.status_code == 400
+    assert as_csv.content.decode().startswith(f"{field}: ")
+
+
+# Sitemap.
+
+
+def sitemap_urls(response) -> dict[str, str | None]:
+    """Each <loc> with its <lastmod>."""
+    urlset = ET.fromstring(response.content)  # noqa: S314 - the portal's own output
+    return {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        for url in urlset.findall(f"{SITEMAP}url")
+    }
+
+
+def test_sitemap_lists_each_recommendation_page_modified_at_its_latest_status_change(client):
+    followed = followed_recommendation()
+    fresh = recommendation()
+    draft = draft_recommendation()
+    risk = FindingFactory(kind=Finding.Kind.RISK)
+
+    urls = sitemap_urls(client.get("/sitemap.xml"))
+
+    for language in ("fr", "en"):
+        with translation.override(language):
+            page = f"http://testserver{followed.get_absolute_url()}"
+            assert urls[page] == "2026-03-02"
+            assert urls[f"http://testserver{fresh.get_absolute_url()}"] is None
+            assert f"http://testserver{draft.get_absolute_url()}" not in urls
+            assert f"http://testserver{url('themes:recommendations', language)}" in urls
+            # A recommendation is listed once, at its follow-up page, not at its finding address.
+            assert f"http://testserver{url('themes:finding', language, pk=followed.pk)}" not in urls
+            assert f"http://testserver{risk.get_absolute_url()}" in urls
