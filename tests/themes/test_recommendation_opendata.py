@@ -3,6 +3,7 @@ Atom feed of status changes, the sitemap and the search."""
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -209,6 +210,8 @@ def test_json_export_gives_each_recommendation_with_its_follow_up(client):
     assert record["citation"].startswith("“A shared ethical framework”")
     assert record["citation"].endswith(page)
     assert (record["licence"], record["licence_url"]) == ("CC BY 4.0", LICENCE_URL)
+    # The citation is the page's own.
+    assert record["citation"] in html.unescape(client.get(page).content.decode())
 
 
 def test_json_export_follows_the_language_of_its_address(client):
@@ -355,6 +358,8 @@ def test_feed_has_one_entry_per_status_change_newest_first(client):
     link = newest.find(f"{ATOM}link").get("href")
     assert link.startswith("http://testserver/en/")
     assert link.endswith(f"/{followed.pk}/#update-{implemented.pk}")
+    # The anchor is the status change on the recommendation's page.
+    assert f'id="update-{implemented.pk}"' in client.get(link).content.decode()
     assert newest.findtext(f"{ATOM}updated") == "2026-03-02T12:00:00+00:00"
     assert newest.findtext(f"{ATOM}published") == "2026-03-02T12:00:00+00:00"
     summary = newest.findtext(f"{ATOM}summary")
