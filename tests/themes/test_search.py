@@ -123,8 +123,10 @@ def test_search_conditions_are_served_by_the_indexes_of_the_migration(model, kin
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
 
+    # Unordered: with the meetings' default order, PostgreSQL may prefer the start-date index
+    # once earlier tests have left dead rows in the table.
     plan = search.matching(
-        model.objects.all(), search.KINDS[kind], queries, language, other
+        model.objects.order_by(), search.KINDS[kind], queries, language, other
     ).explain()
 
     assert f"Bitmap Index Scan on {table}_vector_{language} " in plan
