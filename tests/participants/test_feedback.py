@@ -388,7 +388,7 @@ def test_export_with_a_bad_filter_says_so(staff_client):
     response = staff_client.get(f"{url}?usefulness=abc")
 
     assert response.status_code == 400
-    assert "These filters are not valid" in response.text
+    assert "Ces filtres ne sont pas valides" in response.text
 
 
 def test_summary_shows_counts_average_and_chart_of_one_meeting(staff_client):

@@ -105,7 +105,7 @@ def test_the_latest_update_gives_the_status_and_deleting_it_restores_the_previou
 def test_an_addressee_is_a_kind_of_actor_or_an_organisation_not_both(staff_client, earlier):
     recommendation = recommendation_of(earlier)
     url = change_url(recommendation)
-    unidir = OrganisationFactory(name="UNIDIR")
+    unidir = OrganisationFactory(name_fr="UNIDIR")
     data = form_data(staff_client, url)
     data |= {
         "addressees-TOTAL_FORMS": "3",
@@ -158,7 +158,7 @@ def test_the_yearly_review_lists_recommendations_without_an_update_for_12_months
 
     shown = {r.title for r in response.context["cl"].result_list}
     assert shown == {never.title, old.title}
-    assert "Aucune mise à jour depuis 12 mois" in response.content.decode()
+    assert "Aucune mise à jour depuis 12\u00a0mois" in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [3, 30])
