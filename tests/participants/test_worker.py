@@ -152,7 +152,7 @@ def redis_queue():
 
 
 @pytest.fixture
-def publish_to_broker(redis_queue, settings):
+def publish_to_broker(redis_queue, settings, monkeypatch):
     """This process publishes tasks to the test's queue, as the site does with a broker.
     Returns how many tasks wait in the queue."""
     # Read before the change: Celery reads the Django settings at its first use.
@@ -162,6 +162,8 @@ def publish_to_broker(redis_queue, settings):
     }
     assert saved["task_always_eager"]
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Celery prefers this variable to its configuration (CI sets an odd one).
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     celery_app.conf.update(
         broker_url=REDIS_URL, task_always_eager=False, task_default_queue=redis_queue
     )
