@@ -354,7 +354,10 @@ def test_a_worker_killed_mid_batch_loses_and_repeats_no_e_mail(
     worker = start_worker(concurrency=2)
     wait_until(lambda: len(sink.accepted) >= 500, seconds=60, what="500", workers=[worker])
     wait_until(lambda: statuses() == {"sent": 500}, seconds=10, what="500 rows", workers=[worker])
-    time.sleep(0.5)  # the tasks queued twice find their rows sent: nothing more leaves
+    # Every task taken, those published again by the two sweeps included: the later copies
+    # found their rows sent.
+    wait_until(lambda: waiting() == 0, seconds=30, what="an empty queue", workers=[worker])
+    time.sleep(0.3)
 
     assert len(sink.accepted) == 500
     assert sorted(sink.recipients()) == sorted(f"person{n}@example.org" for n in range(500))
