@@ -60,8 +60,8 @@ def follow_ups_due(*, now: dt.datetime) -> QuerySet[Registration]:
 def follow_ups_send(*, now: dt.datetime) -> int:
     """Queue the follow-up e-mails due at `now`, one per person and meeting whatever how
     often this runs. Returns how many were queued. A fixed number of queries whatever the
-    number of people: the outbox rows are written together, each with the key and fields
-    `outbox.enqueue` would give it, and sent once the transaction commits."""
+    number of people: the outbox rows are written together (`outbox.enqueue_many`) and sent
+    once the transaction commits."""
     people: dict[tuple[int, int], list[Registration]] = {}
     for registration in follow_ups_due(now=now):
         key = (registration.session.meeting_id, registration.participant_id)
@@ -84,16 +84,7 @@ def follow_ups_send(*, now: dt.datetime) -> int:
                 context={},
             )
         )
-    with transaction.atomic():
-        # A run racing this one may have written some of these rows: its rows stand.
-        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-        ids = list(
-            Delivery.objects.filter(
-                key__in=[row.key for row in rows], status=Delivery.Status.QUEUED
-            ).values_list("pk", flat=True)
-        )
-        transaction.on_commit(lambda: outbox.dispatch(ids))
-    return len(ids)
+    return len(outbox.enqueue_many(rows))
 
 
 # The feedback form

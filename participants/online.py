@@ -106,11 +106,5 @@ def online_access_notify(
         return 0
     # A concurrent save of the same page computes the same keys: the unique key keeps one
     # row each, and a row is sent only while queued, once.
-    Delivery.objects.bulk_create(new, ignore_conflicts=True)
-    ids = list(
-        Delivery.objects.filter(key__in=[row.key for row in new], status=Delivery.Status.QUEUED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    transaction.on_commit(lambda: outbox.dispatch(ids))
+    outbox.enqueue_many(new)
     return len(new)

@@ -87,17 +87,43 @@ def enqueue(**kwargs) -> Delivery | None:
     return delivery
 
 
+def enqueue_many(rows: list[Delivery]) -> list[int]:
+    """Record these e-mails in one statement and send them once the current transaction
+    commits: how a job writes to many people in a fixed number of queries. A key already
+    recorded keeps its row (a run racing this one); every row of these keys still queued is
+    dispatched, and sent once whoever dispatches it. Returns their ids."""
+    if not rows:
+        return []
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        Delivery.objects.filter(key__in=[row.key for row in rows], status=Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: dispatch(ids))
+    return ids
+
+
 def dispatch(ids: Iterable[int]) -> None:
-    """Hand these rows to the worker (or, with no broker, send them now)."""
+    """Hand these rows to the worker (or, with no broker, send them now). If the broker
+    cannot be reached, this and the following rows wait for the sweep: each further try
+    would wait as long again (CELERY_BROKER_CONNECTION_TIMEOUT), a batch for minutes."""
     from . import tasks  # the tasks module imports this one
 
-    for pk in ids:
+    ids = list(ids)
+    for n, pk in enumerate(ids):
         try:
             tasks.deliver.apply_async((pk,), retry=False)
         except Exception as error:  # noqa: BLE001 - an unreachable broker must not fail a request
             if settings.CELERY_TASK_ALWAYS_EAGER:
                 raise
-            logger.warning("E-mail #%s left for the sweep: %s", pk, type(error).__name__)
+            logger.warning(
+                "%s e-mail(s) from #%s left for the sweep: %s",
+                len(ids) - n,
+                pk,
+                type(error).__name__,
+            )
+            return
 
 
 def message_id(delivery: Delivery) -> str:

@@ -15,8 +15,6 @@ participants and meetings.
 import datetime as dt
 from collections import defaultdict
 
-from django.db import IntegrityError, transaction
-
 from events.models import Meeting
 
 from . import outbox
@@ -112,34 +110,4 @@ def reminders_send(*, now: dt.datetime) -> int:
                 context={"days": days},
             )
         )
-    if not rows:
-        return 0
-    ids = [delivery.pk for delivery in record_all(rows)]
-    transaction.on_commit(lambda: outbox.dispatch(ids))
-    return len(ids)
-
-
-def record_all(rows: list[Delivery]) -> list[Delivery]:
-    """Insert these outbox rows; returns those this call recorded, each with its id, so that
-    each row is dispatched by the run that made it."""
-    try:
-        # One INSERT, which gives back the ids of the rows (PostgreSQL, SQLite ≥ 3.35).
-        with transaction.atomic():
-            return Delivery.objects.bulk_create(rows)
-    except IntegrityError:
-        # Another run recorded some of these since we looked: row by row, skipping its own.
-        recorded = []
-        for row in rows:
-            delivery = outbox.record(
-                key=row.key,
-                kind=row.kind,
-                template=row.template,
-                participant=row.participant,
-                meeting=row.meeting,
-                language=row.language,
-                registrations=[Registration(pk=pk) for pk in row.registration_ids],
-                context=row.context,
-            )
-            if delivery is not None:
-                recorded.append(delivery)
-        return recorded
+    return len(outbox.enqueue_many(rows))

@@ -125,7 +125,7 @@ def staff_message_send(*, message: StaffMessage, user, now: dt.datetime) -> int:
                 code="no_recipients",
             )
         # One statement for every recipient; the unique key keeps each to one e-mail.
-        Delivery.objects.bulk_create(
+        outbox.enqueue_many(
             [
                 Delivery(
                     key=f"staff:{locked.pk}:{participant.pk}",
@@ -138,18 +138,11 @@ def staff_message_send(*, message: StaffMessage, user, now: dt.datetime) -> int:
                     language=participant.language,
                 )
                 for participant, registrations in by_person.items()
-            ],
-            ignore_conflicts=True,
-        )
-        ids = list(
-            locked.deliveries.filter(status=Delivery.Status.QUEUED)
-            .order_by("pk")
-            .values_list("pk", flat=True)
+            ]
         )
         locked.sent_at = now
         locked.sent_by = user
         locked.recipient_count = len(by_person)
         locked.save(update_fields=["sent_at", "sent_by", "recipient_count"])
-        transaction.on_commit(lambda: outbox.dispatch(ids))
     message.sent_at, message.sent_by, message.recipient_count = now, user, len(by_person)
     return len(by_person)
