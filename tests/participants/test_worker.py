@@ -389,3 +389,28 @@ def test_a_refused_e_mail_is_tried_again_later_and_arrives_once(
     time.sleep(0.5)
     assert sink.recipients() == ["person0@example.org"]
     assert not Registration.objects.filter(email_failed=True).exists()
+
+
+def test_with_the_broker_down_a_batch_waits_once_and_leaves_with_the_next_worker(
+    sink, publish_to_broker, start_worker, caplog
+):
+    waiting = publish_to_broker
+    ids = make_batch(20, Registration.Status.WAITLISTED)
+    # This process publishes to a closed port; the worker, started later, has the real broker.
+    celery_app.conf.update(broker_url=f"redis://127.0.0.1:{free_port()}/14")
+    celery_app.__dict__.pop("amqp", None)
+    celery_app._pool = None
+
+    started = time.monotonic()
+    outbox.dispatch(ids)
+    took = time.monotonic() - started
+
+    # One wait for the broker (2 s), not one per e-mail; every row waits for the sweep.
+    assert took < 2 * settings.CELERY_BROKER_CONNECTION_TIMEOUT
+    assert "20 e-mail(s) from" in caplog.text
+    assert statuses() == {"queued": 20}
+    assert waiting() == 0
+
+    worker = start_worker()
+    wait_until(lambda: statuses() == {"sent": 20}, seconds=30, what="20 rows", workers=[worker])
+    assert sorted(sink.recipients()) == sorted(f"person{n}@example.org" for n in range(20))
