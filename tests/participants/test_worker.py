@@ -7,6 +7,7 @@ of this process) that counts what it accepted.
   reaches the server exactly once, and every row says "sent".
 - A server that refuses twice (451): the worker tries again after 1 s, then 2 s, and the
   e-mail arrives once.
+- The broker down: a batch waits for it once, and the next worker to start sends it.
 
 The tests never empty a Redis database: they delete only the keys of their own queue.
 """
@@ -329,7 +330,7 @@ def test_registration_is_answered_at_once_and_its_e_mail_leaves_when_a_worker_st
     outcome = sink.accepted[1]
     assert str(outcome["To"]) == "eloise@example.org"
     assert [part.get_filename() for part in outcome.iter_attachments()] == ["rencontre.ics"]
-    assert statuses() == {"sent": 2}
+    wait_until(lambda: statuses() == {"sent": 2}, seconds=10, what="the rows", workers=[worker])
 
 
 def test_a_worker_killed_mid_batch_loses_and_repeats_no_e_mail(
