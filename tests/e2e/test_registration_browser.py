@@ -303,13 +303,13 @@ form.addEventListener("submit", () => setTimeout(() => {
 def slow_email(monkeypatch):
     """The server takes half a second to answer the form, as over a slow network: a second
     click then comes while the first request is under way."""
-    send = emails.send
+    build = emails.build_delivery
 
-    def slow_send(**kwargs):
+    def slow_build(delivery):
         time.sleep(0.5)
-        return send(**kwargs)
+        return build(delivery)
 
-    monkeypatch.setattr(emails, "send", slow_send)
+    monkeypatch.setattr(emails, "build_delivery", slow_build)
 
 
 def test_double_click_on_register_sends_one_request(
