@@ -87,4 +87,4 @@ bench: install
 # local SMTP sink; a database of its own): results in docs/email.md. `make bench-email EMAILS=200`.
 EMAILS ?= 1000
 bench-email: install
-	$(BIN)/python scripts/bench/email.py --emails $(EMAILS)
+	$(BIN)/python scripts/bench/mail_delivery.py --emails $(EMAILS)

@@ -289,6 +289,8 @@ class Delivery(models.Model):
 
     # Kinds that the link "stop reminders and messages" stops.
     STOPPABLE = [Kind.REMINDER, Kind.STAFF_MESSAGE, Kind.FOLLOW_UP]
+    # Kinds sent only while their meeting is published (not once cancelled).
+    ABOUT_THE_MEETING_TAKING_PLACE = [Kind.REMINDER, Kind.ONLINE_ACCESS, Kind.FOLLOW_UP]
 
     key = models.CharField(max_length=200, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -150,8 +150,15 @@ def deliver(pk: int, *, may_retry: bool) -> str:
         if delivery is None:
             return ""
         person = delivery.participant
-        if person.anonymised_at or (
-            delivery.kind in Delivery.STOPPABLE and person.messages_stopped_at
+        if (
+            person.anonymised_at
+            or (delivery.kind in Delivery.STOPPABLE and person.messages_stopped_at)
+            or (
+                # A reminder, link or follow-up queued before the meeting was cancelled or
+                # unpublished no longer applies; a staff message (saying so) still goes.
+                delivery.kind in Delivery.ABOUT_THE_MEETING_TAKING_PLACE
+                and delivery.meeting.status != delivery.meeting.Status.PUBLISHED
+            )
         ):
             delivery.status = Status.CANCELLED
             delivery.save(update_fields=["status"])

@@ -138,3 +138,30 @@ def test_the_privacy_notice_says_what_these_messages_are(client):
     text = client.get("/en/privacy/").content.decode()
     assert "reminders before the meeting" in text
     assert "a link that stops them" in text
+
+
+def test_a_reminder_queued_before_the_meeting_was_cancelled_is_not_sent(confirmed, mailoutbox):
+    """Staff cancel the meeting while its reminders wait for the worker: they stay unsent,
+    and a staff message announcing the cancellation still goes."""
+    meeting = confirmed.session.meeting
+    reminder, message = (
+        outbox.record(
+            key=key,
+            kind=kind,
+            template="outcome",
+            participant=confirmed.participant,
+            meeting=meeting,
+            language="fr",
+            registrations=[confirmed],
+        )
+        for key, kind in [
+            ("reminder:late", Delivery.Kind.REMINDER),
+            ("staff:late", Delivery.Kind.STAFF_MESSAGE),
+        ]
+    )
+    meeting.status = meeting.Status.CANCELLED
+    meeting.save()
+
+    assert outbox.deliver(reminder.pk, may_retry=True) == Delivery.Status.CANCELLED
+    assert outbox.deliver(message.pk, may_retry=True) == Delivery.Status.SENT
+    assert len(mailoutbox) == 1

@@ -1,6 +1,6 @@
 """`make bench-email`: how many e-mails per second the outbox sends with 1, then 2 workers.
 
-    .venv/bin/python scripts/bench/email.py --emails 1000 --workers 1 2
+    .venv/bin/python scripts/bench/mail_delivery.py --emails 1000 --workers 1 2
 
 In a fresh PostgreSQL database of its own (bench_email, dropped and created again), with
 production settings (DEBUG off), it records 1,000 participants confirmed in one session.
