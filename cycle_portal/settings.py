@@ -313,6 +313,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "participants.tasks.outbox_sweep", "schedule": 300},
     "reminders": {"task": "participants.tasks.send_reminders", "schedule": 900},
     "follow-ups": {"task": "participants.tasks.send_follow_ups", "schedule": 3600},
+    "anonymisation": {"task": "participants.tasks.anonymise_participants", "schedule": 86400},
 }
 # An e-mail that the SMTP server refuses is tried again this many times, waiting 30 s, 60 s,
 # 120 s… (at most an hour) between tries; then staff see it as failed.

@@ -3,6 +3,7 @@ function that the tests call directly; see participants/outbox.py for the delive
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.core.management import call_command
 from django.utils import timezone
 
 from . import outbox
@@ -39,6 +40,13 @@ def send_follow_ups() -> int:
     from . import follow_up
 
     return follow_up.follow_ups_send(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def anonymise_participants() -> None:
+    """Beat, daily: the data retention of `manage.py anonymise_participants` (its output,
+    counts without personal data, goes to the worker's log)."""
+    call_command("anonymise_participants")
 
 
 @worker_ready.connect

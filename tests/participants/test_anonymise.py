@@ -543,3 +543,19 @@ def test_running_twice_clears_the_admin_history_once(staff_client):
 )
 def test_change_message_keeps_verbs_and_field_labels_only(message, cleaned):
     assert change_message_anonymise(message) == cleaned
+
+
+def test_beat_runs_the_anonymisation_daily_through_the_worker():
+    from participants import tasks
+
+    person = ParticipantFactory(first_name="Aminata")
+    register(person, meeting_ended(past_retention()))
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+
+    tasks.anonymise_participants.delay()
+
+    assert schedule["participants.tasks.anonymise_participants"] == 24 * 3600
+    person.refresh_from_db()
+    assert person.first_name == "" and person.anonymised_at is not None
