@@ -41,6 +41,12 @@ def test_home_page_answers_in_both_languages(client, language):
     assert ("Rencontre passée" if language == "fr" else "Past meeting") in response.text
 
 
+def test_home_leads_to_the_follow_up_of_recommendations(client):
+    text = client.get("/en/").text
+
+    assert '<a href="/en/recommendations/">What became of the recommendations</a>' in text
+
+
 def test_root_redirects_to_the_french_home(client):
     response = client.get("/")
 
