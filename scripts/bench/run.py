@@ -260,9 +260,13 @@ def pages(database: str) -> list[tuple[str, str, float | None]]:
         "SELECT t.slug FROM themes_theme t JOIN themes_finding_themes l ON l.theme_id = t.id "
         "GROUP BY t.id ORDER BY count(*) DESC LIMIT 1"
     )
-    finding = one(
-        "SELECT f.id FROM themes_finding f JOIN events_event e ON e.id = f.meeting_id "
-        f"WHERE e.slug = '{meeting}' ORDER BY f.id LIMIT 1"
+    # A recommendation's page is its own (a finding page of one redirects there): one of each.
+    finding, recommendation = (
+        one(
+            "SELECT f.id FROM themes_finding f JOIN events_event e ON e.id = f.meeting_id "
+            f"WHERE e.slug = '{meeting}' AND f.kind {condition} ORDER BY f.id LIMIT 1"
+        )
+        for condition in ["<> 'recommendation'", "= 'recommendation'"]
     )
     organisation = one(
         "SELECT o.slug FROM events_organisation o JOIN events_eventorganiser l "
@@ -276,19 +280,28 @@ def pages(database: str) -> list[tuple[str, str, float | None]]:
         ("themes", "/fr/themes/", PAGE_RATIO),
         ("theme page (most findings)", f"/fr/themes/{theme}/", PAGE_RATIO),
         ("finding page", f"/fr/constats/{finding}/", PAGE_RATIO),
+        ("recommendations", "/fr/recommandations/", PAGE_RATIO),
+        ("recommendation page", f"/fr/recommandations/{recommendation}/", PAGE_RATIO),
         ("organisation page (most meetings)", f"/fr/organisations/{organisation}/", PAGE_RATIO),
         ("search « sécurité »", "/fr/recherche/?q=s%C3%A9curit%C3%A9", SEARCH_RATIO),
         ("meetings feed", "/fr/rencontres/flux/", None),
         ("findings feed", "/fr/constats/flux/", None),
+        ("recommendations feed", "/fr/recommandations/flux/", None),
     ]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is reported, not followed
 
 
 def failure(url: str) -> str:
     """Why this page cannot be measured ("" when it answers 200): a 404 or a 500 would be
-    measured as fast; a page slower than gunicorn's timeout (30 s) is a 500."""
+    measured as fast, and so would a redirect (wrk does not follow it); a page slower than
+    gunicorn's timeout (30 s) is a 500."""
     started = time.monotonic()
     try:
-        urllib.request.urlopen(url, timeout=60)  # noqa: S310
+        urllib.request.build_opener(NoRedirect).open(url, timeout=60)
     except urllib.error.HTTPError as error:
         return f"HTTP {error.code} after {time.monotonic() - started:.0f} s"
     except OSError as error:
