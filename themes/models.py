@@ -23,12 +23,14 @@ PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED]
 
 
 class ThemeQuerySet(models.QuerySet):
-    def with_counts_among(self, findings):
-        """The themes of these findings, each with their count by kind (for the chart)."""
+    def with_counts_among(self, findings, *, by: str = "kind"):
+        """The themes of these findings, each with their count per value of the findings' field
+        `by` (kind, or follow_up_status of recommendations), for the charts."""
+        values = [value for value, _label in Finding._meta.get_field(by).choices]
         return self.filter(findings__in=findings.values("pk")).annotate(
             **{
-                kind: Count("findings", filter=Q(findings__kind=kind), distinct=True)
-                for kind in Finding.Kind.values
+                value: Count("findings", filter=Q(**{f"findings__{by}": value}), distinct=True)
+                for value in values
             }
         )
 

@@ -102,16 +102,6 @@ def count_by_status(recommendations) -> dict[str, int]:
     )
 
 
-def themes_by_status(recommendations):
-    """The themes of these recommendations, each with their count per status (for the chart)."""
-    return Theme.objects.filter(findings__in=recommendations.values("pk")).annotate(
-        **{
-            status: Count("findings", filter=Q(findings__follow_up_status=status), distinct=True)
-            for status in FollowUpStatus.values
-        }
-    )
-
-
 def for_recommendation_page(recommendations):
     """A recommendation's own page: its card and citation, its status updates, and the public
     findings it takes up and that take it up, with their meetings."""

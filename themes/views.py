@@ -123,7 +123,9 @@ class RecommendationListView(FilteredListMixin, FilterView):
                 for status, label in FollowUpStatus.choices
             ]
             context["status_total"] = sum(counts.values())
-            context["chart"] = build_chart(selectors.themes_by_status(self.object_list), STATUSES)
+            context["chart"] = build_chart(
+                Theme.objects.with_counts_among(self.object_list, by="follow_up_status"), STATUSES
+            )
         return context
 
 
