@@ -104,6 +104,18 @@ def enqueue_many(rows: list[Delivery]) -> list[int]:
     return ids
 
 
+def requeue(deliveries) -> list[int]:
+    """Staff send failed e-mails again: back in the queue with their tries counted afresh,
+    dispatched once the transaction commits. Returns the ids of those queued again."""
+    # No worker touches a failed row: nothing to lock.
+    ids = list(deliveries.filter(status=Status.FAILED).order_by("pk").values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids).update(
+        status=Status.QUEUED, attempts=0, attempted_at=None, last_error=""
+    )
+    transaction.on_commit(lambda: dispatch(ids))
+    return ids
+
+
 def dispatch(ids: Iterable[int]) -> None:
     """Hand these rows to the worker (or, with no broker, send them now). If the broker
     cannot be reached, this and the following rows wait for the sweep: each further try

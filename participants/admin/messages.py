@@ -27,7 +27,7 @@ from core.admin import StaffAdmin
 from core.translation_admin import side_by_side
 from events.models import Session
 
-from .. import staff_messages
+from .. import outbox, staff_messages
 from ..models import Delivery, Registration, StaffMessage
 
 
@@ -318,6 +318,8 @@ class DeliveryAdmin(StaffAdmin):
         "sent_at",
     ]
 
+    actions = ["send_again"]
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -326,3 +328,24 @@ class DeliveryAdmin(StaffAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_send_again_permission(self, request) -> bool:
+        """Whoever may send messages to participants may send a failed e-mail again."""
+        return request.user.has_perm("participants.send_staffmessage")
+
+    @admin.action(description=_("Send the failed e-mails again"), permissions=["send_again"])
+    def send_again(self, request, queryset):
+        count = len(outbox.requeue(queryset))
+        if count:
+            message = ngettext(
+                "%(count)d failed e-mail is queued again.",
+                "%(count)d failed e-mails are queued again.",
+                count,
+            )
+            self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        else:
+            self.message_user(
+                request,
+                _("None of the chosen e-mails had failed: nothing to send again."),
+                messages.WARNING,
+            )

@@ -609,6 +609,43 @@ def test_the_email_list_filters_by_kind_status_and_meeting(manager, session, cap
     assert by_meeting.context["cl"].result_count == 1
 
 
+def test_a_registration_manager_sends_failed_emails_again(manager, session, captured, mailoutbox):
+    register(session, first_name="Aïssata")
+    message = write(session.meeting)
+    with (
+        mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("down")),
+        captured(execute=True),
+    ):
+        send(message)
+    failed = Delivery.objects.get()
+    assert failed.status == Delivery.Status.FAILED and mailoutbox == []
+    url = english("admin:participants_delivery_changelist")
+    chosen = {"action": "send_again", "_selected_action": [failed.pk]}
+
+    with captured(execute=True):
+        response = manager.post(url, chosen, follow=True)
+
+    failed.refresh_from_db()
+    assert failed.status == Delivery.Status.SENT and failed.attempts == 1
+    assert len(mailoutbox) == 1
+    assert "1 failed e-mail is queued again." in message_texts(response)
+    with captured(execute=True):
+        again = manager.post(url, chosen, follow=True)  # sent now: nothing to do
+    assert len(mailoutbox) == 1
+    assert "nothing to send again" in " ".join(message_texts(again))
+
+
+def test_only_those_who_may_send_messages_may_send_failed_emails_again(client, session):
+    viewer = StaffFactory(is_superuser=False)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_delivery"))
+    client.force_login(viewer)
+
+    listing = client.get(english("admin:participants_delivery_changelist"))
+
+    assert listing.status_code == 200
+    assert "send_again" not in listing.text
+
+
 def test_content_editors_do_not_see_the_emails(editor):
     response = editor.get(english("admin:participants_delivery_changelist"))
 
