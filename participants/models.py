@@ -374,8 +374,8 @@ class Feedback(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("feedback")
-        verbose_name_plural = _("feedback")
+        verbose_name = _("feedback answer")
+        verbose_name_plural = _("feedback answers")
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(

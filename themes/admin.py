@@ -302,7 +302,8 @@ class RecommendationAdmin(StaffAdmin):
     text is edited with its meeting's findings."""
 
     change_title = _("Follow up a recommendation")
-    list_display = ["title", "meeting", "follow_up_status", "follow_up_date"]
+    # The meeting by its short title: the full one pushed the status out of sight at 1280 px.
+    list_display = ["title", "meeting_name", "follow_up_status", "follow_up_date"]
     list_filter = [StaleFilter, "follow_up_status", "meeting", "themes"]
     list_select_related = ["meeting"]
     search_fields = localized("title", "text")
@@ -313,6 +314,10 @@ class RecommendationAdmin(StaffAdmin):
 
     def has_add_permission(self, request):
         return False  # a recommendation is added as a finding of its meeting
+
+    @admin.display(description=_("meeting"), ordering="meeting__start")
+    def meeting_name(self, obj) -> str:
+        return obj.meeting.card_title
 
     def has_delete_permission(self, request, obj=None):
         return False
