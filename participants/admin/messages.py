@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -49,12 +50,12 @@ class StaffMessageForm(forms.ModelForm):
     """Who gets the message and what it says, in every language of the site."""
 
     session = SessionOfMeetingField(
-        label=StaffMessage._meta.get_field("session").verbose_name,
+        label=capfirst(StaffMessage._meta.get_field("session").verbose_name),
         help_text=StaffMessage._meta.get_field("session").help_text,
         required=False,
     )
     statuses = forms.MultipleChoiceField(
-        label=StaffMessage._meta.get_field("statuses").verbose_name,
+        label=capfirst(StaffMessage._meta.get_field("statuses").verbose_name),
         help_text=StaffMessage._meta.get_field("statuses").help_text,
         choices=[(status.value, status.label) for status in StaffMessage.AUDIENCES],
         initial=[Registration.Status.CONFIRMED],
