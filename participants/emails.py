@@ -5,7 +5,6 @@ message of a row when the worker sends it. A failed sending never undoes a regis
 is logged without personal data and the registrations are flagged so that staff can resend.
 """
 
-import logging
 import re
 from email.utils import formataddr, parseaddr
 
@@ -21,8 +20,6 @@ from events.calendar import sessions_calendar
 
 from . import tokens
 from .models import Delivery, Registration
-
-logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:

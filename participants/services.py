@@ -43,11 +43,17 @@ class ParticipantDetails:
 
 
 def _registration_email(
-    template: str, registrations: list[Registration], language: str, **context
+    template: str,
+    registrations: list[Registration],
+    language: str,
+    *,
+    write=outbox.record,
+    **context,
 ) -> Delivery:
-    """Record the e-mail that tells a person what became of their registrations; the caller
-    sends it once committed. Each such e-mail is a message of its own (a new key)."""
-    return outbox.record(
+    """Record the e-mail that tells a person what became of their registrations, with
+    `outbox.record` (the caller dispatches it once committed) or `outbox.enqueue`. Each such
+    e-mail is a message of its own (a new key)."""
+    return write(
         key=f"registration:{template}:{uuid.uuid4().hex}",
         kind=Delivery.Kind.REGISTRATION,
         template=template,
@@ -61,8 +67,7 @@ def _registration_email(
 
 def _after_commit(template: str, registrations: list[Registration], language: str, **context):
     if registrations:
-        delivery = _registration_email(template, registrations, language, **context)
-        transaction.on_commit(lambda: outbox.dispatch([delivery.pk]))
+        _registration_email(template, registrations, language, write=outbox.enqueue, **context)
 
 
 def _sent_now(delivery: Delivery) -> bool:
